@@ -1,0 +1,17 @@
+"""One flask-smorest blueprint per resource, all under /api."""
+from ..extensions import api
+from ..services.entities import ENTITIES
+from . import accounts, health, me, records
+
+
+def register(app):
+    api.spec.components.security_scheme(
+        "session", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"],
+                    "description": "The session cookie set by register or login."})
+    api.spec.components.security_scheme(
+        "csrf", {"type": "apiKey", "in": "header", "name": "X-Requested-With",
+                 "description": "Must be `rebound` on every POST, PUT, PATCH and DELETE."})
+    for blueprint in (health.blp, accounts.blp, me.blp):
+        api.register_blueprint(blueprint)
+    for ent in ENTITIES.values():
+        api.register_blueprint(records.blueprint_for(ent))

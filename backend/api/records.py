@@ -1,0 +1,112 @@
+"""REST resources of the synced records: one blueprint per entity, all the same shape.
+
+Views only parse, call the write service (services.records) and commit.
+"""
+from flask.views import MethodView
+from flask_login import current_user, login_required
+from flask_smorest import Blueprint
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..services import records
+from ..services.entities import NUDGE_MARKS
+
+PAGING = {"page_size": 50, "max_page_size": 500}
+
+
+def blueprint_for(ent):
+    if ent.name == "nudges":
+        return _nudges_blueprint(ent)
+    blp = Blueprint(ent.name, __name__, url_prefix=f"/api/{ent.name}",
+                    description=f"The user's {ent.name}")
+    schema_cls = type(ent.schema)
+    label = ent.name.replace("_", " ")
+
+    @blp.route("")
+    class Collection(MethodView):
+        decorators = [login_required]
+
+        @blp.response(200, schema_cls(many=True))
+        @blp.paginate(**PAGING)
+        def get(self, pagination_parameters):
+            return _page(ent, pagination_parameters)
+
+        @blp.arguments(schema_cls())
+        @blp.response(201, schema_cls())
+        def post(self, values):
+            record_id = values.pop("id", None)
+            row = records.create(current_user, ent.name, values, record_id)
+            db.session.commit()
+            return row
+
+    @blp.route("/<uuid:record_id>")
+    class Item(MethodView):
+        decorators = [login_required]
+
+        @blp.response(200, schema_cls())
+        def get(self, record_id):
+            return records.get_owned(ent.model, current_user.id, record_id)
+
+        @blp.arguments(schema_cls(partial=True, exclude=("id",)))
+        @blp.response(200, schema_cls())
+        def patch(self, values, record_id):
+            row = records.update(current_user, ent.name, record_id, values)
+            db.session.commit()
+            return row
+
+        @blp.response(204)
+        def delete(self, record_id):
+            records.delete(current_user, ent.name, record_id)
+            db.session.commit()
+
+    Collection.get.__doc__ = f"List {label}, newest first"
+    Collection.post.__doc__ = f"Create one of the {label}"
+    Item.get.__doc__ = f"Show one of the {label}"
+    Item.patch.__doc__ = f"Change some fields of one of the {label}"
+    Item.delete.__doc__ = f"Delete one of the {label} (it leaves a tombstone for sync)"
+    return blp
+
+
+def _nudges_blueprint(ent):
+    blp = Blueprint("nudges", __name__, url_prefix="/api/nudges",
+                    description="Reminders the server plans; clients read and mark them")
+    schema_cls = type(ent.schema)
+
+    @blp.route("")
+    class Collection(MethodView):
+        decorators = [login_required]
+
+        @blp.response(200, schema_cls(many=True))
+        @blp.paginate(**PAGING)
+        def get(self, pagination_parameters):
+            """List nudges, newest first"""
+            return _page(ent, pagination_parameters)
+
+    @blp.route("/<uuid:record_id>")
+    class Item(MethodView):
+        decorators = [login_required]
+
+        @blp.response(200, schema_cls())
+        def get(self, record_id):
+            """Show one nudge"""
+            return records.get_owned(ent.model, current_user.id, record_id)
+
+        @blp.arguments(type(NUDGE_MARKS)())
+        @blp.response(200, schema_cls())
+        def patch(self, marks, record_id):
+            """Mark a nudge read or dismissed, or snooze it 1-7 days"""
+            row = records.mark_nudge(current_user, record_id, marks)
+            db.session.commit()
+            return row
+
+    return blp
+
+
+def _page(ent, paging):
+    model = ent.model
+    live = (model.user_id == current_user.id, model.deleted_at.is_(None))
+    paging.item_count = db.session.execute(
+        select(func.count()).select_from(model).where(*live)).scalar_one()
+    return db.session.execute(
+        select(model).where(*live).order_by(*ent.newest_first)
+        .offset(paging.first_item).limit(paging.page_size)).scalars().all()

@@ -1,0 +1,37 @@
+"""Flask-Login wiring: the cookie carries a session secret, looked up per request."""
+from flask import current_app, session
+
+from .errors import ApiError
+from .extensions import login_manager
+from .services import sessions
+
+
+def init_login(app):
+    login_manager.init_app(app)
+    # "strong" protection would sign a phone out whenever its IP changes.
+    login_manager.session_protection = None
+    login_manager.user_loader(sessions.load_user)
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        raise ApiError(status=401, code="unauthorized")
+
+
+def sign_in(user, device_label):
+    """Open a new server-side session for `user` and put its secret in the cookie."""
+    from flask_login import login_user
+
+    token = sessions.start(user, device_label)
+    session.clear()
+    session.permanent = True
+    login_user(user)
+    current_app.logger.debug("signed in %s", user.id)
+    return token
+
+
+def sign_out(user):
+    from flask_login import logout_user
+
+    sessions.end(user.current_session)
+    logout_user()
+    session.clear()

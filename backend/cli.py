@@ -1,0 +1,26 @@
+"""Operator commands: `flask --app backend users set-password EMAIL`."""
+import click
+from flask.cli import AppGroup
+
+from .services import accounts
+
+users = AppGroup("users", help="Manage accounts.")
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.password_option("--password", prompt="New password", confirmation_prompt=True,
+                       help="Read from a prompt when left out.")
+def set_password(email, password):
+    """Set EMAIL's password and sign out all of their devices."""
+    user = accounts.find_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account with the email {email}.")
+    if len(password) < 10:
+        raise click.ClickException("The password needs at least 10 characters.")
+    accounts.set_password(user, password)
+    click.echo(f"Password set for {user.email}; every device was signed out.")
+
+
+def register(app):
+    app.cli.add_command(users)

@@ -1,0 +1,170 @@
+"""The one JSON error envelope of the API.
+
+Every error under /api answers
+``{"error": {"status": 422, "code": "validation_error", "message": "...",
+"fields": {"company": ["Missing data for required field."]}}}``
+with the matching HTTP status; ``fields`` appears on 422 only, keyed by field
+name (dotted for nested fields, ``_schema`` for the whole body).
+"""
+import logging
+
+import marshmallow as ma
+from flask import jsonify, request
+from flask_smorest import Api
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+MESSAGES = {
+    400: "The request body is not valid JSON.",
+    401: "Please sign in.",
+    403: "This request is not allowed.",
+    404: "Nothing here.",
+    405: "This method is not allowed here.",
+    409: "This conflicts with existing data.",
+    413: "The request body is too large (256 KiB at most).",
+    415: "Send the body as application/json.",
+    422: "Some fields need another look.",
+    429: "Too many attempts. Please wait a little and try again.",
+    500: "Something went wrong on our side.",
+    503: "The service is unavailable right now. Please try again soon.",
+}
+
+
+class ApiError(Exception):
+    """An error a service raises on purpose; rendered as the envelope."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message=None, fields=None, status=None, code=None):
+        super().__init__(message or MESSAGES.get(status or self.status, ""))
+        self.message = message or MESSAGES.get(status or self.status, "")
+        self.fields = fields
+        if status:
+            self.status = status
+        if code:
+            self.code = code
+
+
+class NotFound(ApiError):
+    status, code = 404, "not_found"
+
+
+class Gone(NotFound):
+    """A record that was deleted: 404 over REST, `gone` in sync."""
+    sync_code = "gone"
+
+
+class Conflict(ApiError):
+    status, code = 409, "conflict"
+
+
+class Forbidden(ApiError):
+    status, code = 403, "forbidden"
+
+
+class WrongPassword(ApiError):
+    status, code = 403, "wrong_password"
+
+
+class Invalid(ApiError):
+    status, code = 422, "validation_error"
+
+
+def envelope(status, code=None, message=None, fields=None, headers=None):
+    body = {"status": status, "code": code or CODES.get(status, "error"),
+            "message": message or MESSAGES.get(status, "Error.")}
+    if status == 422:
+        body["fields"] = fields or {"_schema": [body["message"]]}
+    response = jsonify({"error": body})
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def flatten(messages, prefix=""):
+    """Turn marshmallow's nested messages into {"dotted.path": [messages]}."""
+    if isinstance(messages, (list, tuple)) and all(isinstance(m, str) for m in messages):
+        return {prefix or "_schema": list(messages)}
+    if not isinstance(messages, dict):
+        return {prefix or "_schema": [str(messages)]}
+    flat = {}
+    for key, value in messages.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        flat.update(flatten(value, path))
+    return flat
+
+
+def _strip_location(messages):
+    # webargs nests messages under the request location ({"json": {...}}).
+    if isinstance(messages, dict) and set(messages) <= {"json", "query", "querystring",
+                                                        "view_args", "form", "headers"}:
+        merged = {}
+        for value in messages.values():
+            if isinstance(value, dict):
+                merged.update(value)
+            else:
+                merged.setdefault("_schema", []).extend(value)
+        return merged
+    return messages
+
+
+class JsonApi(Api):
+    """flask-smorest's Api with our envelope for every HTTP error."""
+
+    def handle_http_exception(self, error):
+        if error.code == 500 and isinstance(error, InternalServerError):
+            original = getattr(error, "original_exception", None)
+            if isinstance(original, OperationalError):
+                return envelope(503)
+            if original is not None:
+                log.error("Unhandled error", exc_info=original)
+        if not request.path.startswith("/api") and error.code == 404:
+            return error  # the frontend's own 404 handling (see frontend blueprint)
+        data = getattr(error, "data", None) or {}
+        fields = None
+        message = data.get("message")
+        messages = data.get("errors") or data.get("messages")
+        if error.code == 400 and messages:
+            message = MESSAGES[400]
+        elif messages:
+            fields = flatten(_strip_location(messages))
+        if error.code not in (400, 422) and not message:
+            message = MESSAGES.get(error.code) or error.description
+        headers = dict(data.get("headers") or {})
+        if error.code == 405 and getattr(error, "valid_methods", None):
+            headers["Allow"] = ", ".join(error.valid_methods)
+        return envelope(error.code or 500, message=message, fields=fields, headers=headers)
+
+
+def register_error_handlers(app):
+    @app.errorhandler(ApiError)
+    def handle_api_error(error):
+        return envelope(error.status, error.code, error.message, error.fields)
+
+    @app.errorhandler(ma.ValidationError)
+    def handle_validation_error(error):
+        return envelope(422, fields=flatten(error.normalized_messages()))
+
+    @app.errorhandler(OperationalError)
+    def handle_database_down(error):
+        log.error("Database error", exc_info=error)
+        return envelope(503)

@@ -1,0 +1,11 @@
+"""SQLAlchemy models. The schema itself is made only by migrations/."""
+from .base import UTCDateTime, utcnow
+from .push import AppliedMutation, PushSubscription
+from .records import Application, Break, Checkin, Contact, Nudge, Outreach, Rejection
+from .user import Session, User, VersionCounter
+
+__all__ = [
+    "Application", "AppliedMutation", "Break", "Checkin", "Contact", "Nudge", "Outreach",
+    "PushSubscription", "Rejection", "Session", "User", "UTCDateTime", "VersionCounter",
+    "utcnow",
+]

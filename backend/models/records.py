@@ -1,0 +1,123 @@
+"""The user's synced records (SPEC §4). Every class here is a sync entity."""
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import SyncedMixin, UTCDateTime
+
+
+def _user_version_index(table):
+    return (Index(f"ix_{table}_user_version", "user_id", "version"),)
+
+
+class Application(SyncedMixin, db.Model):
+    __tablename__ = "applications"
+    __table_args__ = _user_version_index("applications")
+
+    company: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    source: Mapped[str | None] = mapped_column(String(200))
+    applied_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="applied")
+    status_changed_on: Mapped[date] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Rejection(SyncedMixin, db.Model):
+    __tablename__ = "rejections"
+    __table_args__ = _user_version_index("rejections")
+
+    company: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(200))
+    application_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("applications.id", ondelete="SET NULL"))
+    stage: Mapped[str | None] = mapped_column(String(20))
+    received_on: Mapped[date] = mapped_column(Date)
+    mood: Mapped[int | None] = mapped_column(Integer)
+    emotions: Mapped[list] = mapped_column(JSON, default=list)
+    feelings: Mapped[str | None] = mapped_column(Text)
+    feedback_status: Mapped[str] = mapped_column(String(20), default="not_requested")
+    feedback_requested_on: Mapped[date | None] = mapped_column(Date)
+    feedback: Mapped[str | None] = mapped_column(Text)
+    went_well: Mapped[str | None] = mapped_column(Text)
+    do_differently: Mapped[str | None] = mapped_column(Text)
+    lessons: Mapped[str | None] = mapped_column(Text)
+    thinking_traps: Mapped[list] = mapped_column(JSON, default=list)
+    reframe: Mapped[str | None] = mapped_column(Text)
+
+
+class Break(SyncedMixin, db.Model):
+    __tablename__ = "breaks"
+    __table_args__ = _user_version_index("breaks")
+
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    planned_end_on: Mapped[date | None] = mapped_column(Date)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    activities: Mapped[list] = mapped_column(JSON, default=list)
+    note: Mapped[str | None] = mapped_column(Text)
+    mood_before: Mapped[int | None] = mapped_column(Integer)
+    mood_after: Mapped[int | None] = mapped_column(Integer)
+
+
+class Contact(SyncedMixin, db.Model):
+    __tablename__ = "contacts"
+    __table_args__ = _user_version_index("contacts")
+
+    name: Mapped[str] = mapped_column(String(200))
+    relationship: Mapped[str | None] = mapped_column(String(20))
+    channel: Mapped[str | None] = mapped_column(String(20))
+    handle: Mapped[str | None] = mapped_column(String(200))
+    check_in_every_days: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Checkin(SyncedMixin, db.Model):
+    __tablename__ = "checkins"
+    __table_args__ = _user_version_index("checkins")
+
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    mood: Mapped[int] = mapped_column(Integer)
+    emotions: Mapped[list] = mapped_column(JSON, default=list)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Outreach(SyncedMixin, db.Model):
+    __tablename__ = "outreach"
+    __table_args__ = _user_version_index("outreach")
+
+    contact_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("contacts.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    channel: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    mood_after: Mapped[int | None] = mapped_column(Integer)
+
+
+class Nudge(SyncedMixin, db.Model):
+    """A planned reminder. Written by the server; clients only mark it."""
+
+    __tablename__ = "nudges"
+    __table_args__ = (
+        Index("ix_nudges_user_version", "user_id", "version"),
+        Index("ix_nudges_status_due", "status", "due_at"),
+        Index("ix_nudges_user_dedupe", "user_id", "dedupe_key"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(String(500))
+    url: Mapped[str | None] = mapped_column(String(500))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), default="scheduled")
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Internal to the planner and dispatcher; never sent to clients.
+    dedupe_key: Mapped[str] = mapped_column(String(200))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

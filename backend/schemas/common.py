@@ -1,0 +1,98 @@
+"""Field types shared by every schema."""
+from datetime import timezone
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+SHORT = 200
+TEXT = 10_000
+MOODS = validate.Range(1, 5)
+
+
+class Str(fields.String):
+    """A string with a maximum length that never holds a NUL character.
+
+    (PostgreSQL cannot store NUL in text; refusing it keeps both databases alike.)
+    """
+
+    def __init__(self, max_length=SHORT, min_length=None, **kwargs):
+        checks = [validate.Length(min=min_length, max=max_length)]
+        checks.extend(kwargs.pop("validate", None) or [])
+        super().__init__(validate=checks, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise ma.ValidationError("Must not contain NUL characters.")
+        return text
+
+
+def Text(**kwargs):
+    return Str(max_length=TEXT, **kwargs)
+
+
+def Choice(options, **kwargs):
+    return Str(validate=[validate.OneOf(options)], **kwargs)
+
+
+def Mood(**kwargs):
+    return fields.Integer(strict=True, validate=MOODS, **kwargs)
+
+
+class Instant(fields.AwareDateTime):
+    """An ISO 8601 moment; without an offset it is taken as UTC. Always dumped in UTC."""
+
+    def __init__(self, **kwargs):
+        super().__init__(default_timezone=timezone.utc, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            moment = moment.astimezone(timezone.utc)
+        except OverflowError as error:
+            raise ma.ValidationError("Not a valid datetime.") from error
+        if not 1900 <= moment.year <= 2200:
+            raise ma.ValidationError("Must be between the years 1900 and 2200.")
+        return moment
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None:
+            value = value.astimezone(timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class Day(fields.Date):
+    """A calendar date, YYYY-MM-DD, within reason."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not 1900 <= day.year <= 2200:
+            raise ma.ValidationError("Must be between the years 1900 and 2200.")
+        return day
+
+
+def StrList(item, max_items=20, **kwargs):
+    return fields.List(item, validate=validate.Length(max=max_items), **kwargs)
+
+
+class MetaFields(ma.Schema):
+    """What every record carries (SPEC §4): id, created_at, updated_at, version."""
+
+    id = fields.UUID()
+    created_at = Instant(dump_only=True)
+    updated_at = Instant(dump_only=True)
+    version = fields.Integer(dump_only=True)
+
+
+class ErrorBody(ma.Schema):
+    status = fields.Integer(required=True)
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         metadata={"description": "On 422 only: messages per field"})
+
+
+class ErrorSchema(ma.Schema):
+    """The one error envelope of the API."""
+
+    error = fields.Nested(ErrorBody, required=True)

@@ -1,0 +1,1 @@
+"""Services: every change of stored data goes through a function here."""

@@ -1,0 +1,157 @@
+"""Account changes: register, profile and settings, email, password, export, delete."""
+import copy
+
+from sqlalchemy import delete as sql_delete, func, select
+
+from ..errors import Conflict, WrongPassword
+from ..extensions import db
+from ..models import (AppliedMutation, PushSubscription, Session, User, VersionCounter,
+                      utcnow)
+from . import sessions
+from .entities import ENTITIES
+from .passwords import hash_password, verify_password
+
+DEFAULT_SETTINGS = {
+    "quiet_start": "21:00",
+    "quiet_end": "08:00",
+    "max_nudges_per_day": 2,
+    "max_nudges_per_week": 6,
+    "weekly_application_goal": 5,
+    "nudge_kinds": {"break": True, "support": True, "apply": True, "feedback": True,
+                    "reflect": True, "big_picture": True},
+    "detailed_notifications": False,
+}
+
+
+def normalize_email(email):
+    return email.strip().lower()
+
+
+def settings_of(user):
+    """The user's settings over the defaults (new keys get their default)."""
+    return merge_settings(DEFAULT_SETTINGS, user.settings or {})
+
+
+def merge_settings(current, changes):
+    merged = copy.deepcopy(current)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def find_by_email(email):
+    return db.session.execute(
+        select(User).where(User.email == normalize_email(email))).scalar_one_or_none()
+
+
+def register(email, password, display_name=None, timezone=None):
+    email = normalize_email(email)
+    if find_by_email(email) is not None:
+        raise Conflict("An account with this email already exists.",)
+    user = User(email=email, password_hash=hash_password(password), display_name=display_name,
+                timezone=timezone or "UTC", settings={})
+    db.session.add(user)
+    db.session.flush()
+    db.session.add(VersionCounter(user_id=user.id, seq=0))
+    db.session.commit()
+    return user
+
+
+def authenticate(email, password):
+    """The user for these credentials, or None (similar timing either way)."""
+    user = find_by_email(email) if isinstance(email, str) else None
+    ok = verify_password(user.password_hash if user else None, password)
+    return user if ok and user else None
+
+
+def update_profile(user, changes):
+    if "display_name" in changes:
+        user.display_name = changes["display_name"]
+    if "timezone" in changes:
+        user.timezone = changes["timezone"]
+    if "settings" in changes:
+        user.settings = merge_settings(settings_of(user), changes["settings"])
+    user.updated_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def _require_password(user, password):
+    if not verify_password(user.password_hash, password):
+        raise WrongPassword("That is not your current password.")
+
+
+def change_email(user, new_email, current_password):
+    _require_password(user, current_password)
+    new_email = normalize_email(new_email)
+    other = find_by_email(new_email)
+    if other is not None and other.id != user.id:
+        raise Conflict("An account with this email already exists.")
+    user.email, user.updated_at = new_email, utcnow()
+    db.session.commit()
+    return user
+
+
+def change_password(user, current_password, new_password):
+    """Set a new password and sign out every other device."""
+    _require_password(user, current_password)
+    set_password(user, new_password, keep_current=True)
+
+
+def set_password(user, new_password, keep_current=False):
+    user.password_hash = hash_password(new_password)
+    user.updated_at = utcnow()
+    if keep_current:
+        sessions.end_others(user)
+    else:
+        db.session.execute(sql_delete(Session).where(Session.user_id == user.id))
+    db.session.commit()
+
+
+def delete_account(user, password):
+    """Remove the user and every row that belongs to them."""
+    _require_password(user, password)
+    user_id = user.id
+    tables = [ENTITIES[name].model for name in
+              ("rejections", "outreach", "nudges", "checkins", "breaks", "contacts",
+               "applications")] + [PushSubscription, AppliedMutation, Session, VersionCounter]
+    for model in tables:
+        db.session.execute(sql_delete(model).where(model.user_id == user_id))
+    db.session.execute(sql_delete(User).where(User.id == user_id))
+    db.session.commit()
+
+
+def export(user):
+    """Every record of the user as one JSON-ready document."""
+    from ..schemas.accounts import UserSchema
+
+    document = {"exported_at": utcnow().isoformat(), "user": profile(user)}
+    document["user"] = UserSchema().dump(document["user"])
+    for name, ent in ENTITIES.items():
+        rows = db.session.execute(
+            select(ent.model).where(ent.model.user_id == user.id,
+                                    ent.model.deleted_at.is_(None))
+            .order_by(ent.model.created_at)).scalars()
+        document[name] = ent.schema.dump(rows, many=True)
+    subscriptions = db.session.execute(
+        select(PushSubscription).where(PushSubscription.user_id == user.id)).scalars()
+    document["push_subscriptions"] = [
+        {"device_label": p.device_label, "endpoint": p.endpoint,
+         "created_at": p.created_at.isoformat()} for p in subscriptions]
+    document["devices"] = [{**d, "id": str(d["id"]), "created_at": d["created_at"].isoformat(),
+                            "last_seen_at": d["last_seen_at"].isoformat()}
+                           for d in sessions.list_for(user)]
+    return document
+
+
+def profile(user):
+    return {"id": user.id, "email": user.email, "display_name": user.display_name,
+            "timezone": user.timezone, "settings": settings_of(user),
+            "created_at": user.created_at}
+
+
+def count_users():
+    return db.session.execute(select(func.count()).select_from(User)).scalar_one()

@@ -1,0 +1,83 @@
+"""Server-side sessions: one row per signed-in device, found by the hash of its secret."""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import session as cookie
+from sqlalchemy import delete, select
+
+from ..extensions import db
+from ..models import Session, User, utcnow
+
+LIFETIME = timedelta(days=30)
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+def _hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start(user, device_label=None):
+    token = secrets.token_urlsafe(32)
+    row = Session(token_hash=_hash(token), user_id=user.id, device_label=device_label)
+    db.session.add(row)
+    db.session.commit()
+    user.session_token = token
+    user.current_session = row
+    return token
+
+
+def load_user(token):
+    """Flask-Login's loader: the live session's user, or None."""
+    if not isinstance(token, str) or not token:
+        return None
+    now = utcnow()
+    row = db.session.execute(
+        select(Session).where(Session.token_hash == _hash(token))).scalar_one_or_none()
+    if row is None or row.last_seen_at < now - LIFETIME:
+        return None
+    user = db.session.get(User, row.user_id)
+    if user is None:
+        return None
+    if row.last_seen_at < now - TOUCH_EVERY:
+        # Bookkeeping only, at most once a minute: keeps the 30 days rolling.
+        row.last_seen_at = now
+        db.session.commit()
+    cookie.permanent = True
+    user.session_token = token
+    user.current_session = row
+    return user
+
+
+def end(row):
+    if row is not None:
+        db.session.execute(delete(Session).where(Session.id == row.id))
+        db.session.commit()
+
+
+def end_others(user):
+    current = user.current_session.id if user.current_session else None
+    db.session.execute(delete(Session).where(Session.user_id == user.id, Session.id != current))
+
+
+def revoke_others(user):
+    end_others(user)
+    db.session.commit()
+
+
+def list_for(user):
+    rows = db.session.execute(
+        select(Session).where(Session.user_id == user.id,
+                              Session.last_seen_at >= utcnow() - LIFETIME)
+        .order_by(Session.last_seen_at.desc())).scalars()
+    current = user.current_session.id if user.current_session else None
+    return [{"id": r.id, "device_label": r.device_label, "created_at": r.created_at,
+             "last_seen_at": r.last_seen_at, "current": r.id == current} for r in rows]
+
+
+def revoke(user, session_id):
+    """Sign one of the user's devices out; False when it is not theirs."""
+    result = db.session.execute(
+        delete(Session).where(Session.user_id == user.id, Session.id == session_id))
+    db.session.commit()
+    return result.rowcount > 0
