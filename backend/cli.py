@@ -22,5 +22,24 @@ def set_password(email, password):
     click.echo(f"Password set for {user.email}; every device was signed out.")
 
 
+push = AppGroup("push", help="Web push set-up.")
+
+
+@push.command("init-keys")
+def init_keys():
+    """Make this server's VAPID key pair in instance/ unless it has one."""
+    from flask import current_app
+
+    from .push.keys import init_keys as make
+
+    if current_app.config.get("VAPID_PRIVATE_KEY"):
+        click.echo("VAPID keys come from the environment; nothing to do.")
+    elif make(current_app.instance_path):
+        click.echo("Made a VAPID key pair in instance/.")
+    else:
+        click.echo("VAPID keys already exist in instance/.")
+
+
 def register(app):
     app.cli.add_command(users)
+    app.cli.add_command(push)

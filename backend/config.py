@@ -32,6 +32,7 @@ class Base:
     OPENAPI_URL_PREFIX = "/api"
     OPENAPI_JSON_PATH = "openapi.json"
     API_SPEC_OPTIONS = {
+        "security": [{"session": [], "csrf": []}],
         "info": {"description": "JSON API of Rebound. Errors always use one envelope: "
                  '{"error": {"status", "code", "message", "fields"?}}.'},
     }

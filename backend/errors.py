@@ -12,7 +12,9 @@ import marshmallow as ma
 from flask import jsonify, request
 from flask_smorest import Api
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import InternalServerError
+
+from .schemas.common import ErrorSchema
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +131,8 @@ def _strip_location(messages):
 
 class JsonApi(Api):
     """flask-smorest's Api with our envelope for every HTTP error."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error):
         if error.code == 500 and isinstance(error, InternalServerError):

@@ -1,7 +1,7 @@
 """One flask-smorest blueprint per resource, all under /api."""
 from ..extensions import api
 from ..services.entities import ENTITIES
-from . import accounts, health, me, records
+from . import accounts, health, me, push, records
 
 
 def register(app):
@@ -11,7 +11,7 @@ def register(app):
     api.spec.components.security_scheme(
         "csrf", {"type": "apiKey", "in": "header", "name": "X-Requested-With",
                  "description": "Must be `rebound` on every POST, PUT, PATCH and DELETE."})
-    for blueprint in (health.blp, accounts.blp, me.blp):
+    for blueprint in (health.blp, accounts.blp, me.blp, push.blp):
         api.register_blueprint(blueprint)
     for ent in ENTITIES.values():
         api.register_blueprint(records.blueprint_for(ent))

@@ -26,11 +26,13 @@ def blueprint_for(ent):
     class Collection(MethodView):
         decorators = [login_required]
 
+        @blp.doc(summary=f"List {label}, newest first")
         @blp.response(200, schema_cls(many=True))
         @blp.paginate(**PAGING)
         def get(self, pagination_parameters):
             return _page(ent, pagination_parameters)
 
+        @blp.doc(summary=f"Create one of the {label}")
         @blp.arguments(schema_cls())
         @blp.response(201, schema_cls())
         def post(self, values):
@@ -43,10 +45,12 @@ def blueprint_for(ent):
     class Item(MethodView):
         decorators = [login_required]
 
+        @blp.doc(summary=f"Show one of the {label}")
         @blp.response(200, schema_cls())
         def get(self, record_id):
             return records.get_owned(ent.model, current_user.id, record_id)
 
+        @blp.doc(summary=f"Change some fields of one of the {label}")
         @blp.arguments(schema_cls(partial=True, exclude=("id",)))
         @blp.response(200, schema_cls())
         def patch(self, values, record_id):
@@ -54,16 +58,12 @@ def blueprint_for(ent):
             db.session.commit()
             return row
 
+        @blp.doc(summary=f"Delete one of the {label} (it leaves a tombstone for sync)")
         @blp.response(204)
         def delete(self, record_id):
             records.delete(current_user, ent.name, record_id)
             db.session.commit()
 
-    Collection.get.__doc__ = f"List {label}, newest first"
-    Collection.post.__doc__ = f"Create one of the {label}"
-    Item.get.__doc__ = f"Show one of the {label}"
-    Item.patch.__doc__ = f"Change some fields of one of the {label}"
-    Item.delete.__doc__ = f"Delete one of the {label} (it leaves a tombstone for sync)"
     return blp
 
 

@@ -1,0 +1,41 @@
+# Two commands: `make run` (set up and serve) and `make test` (set up and test).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app backend
+PORT ?= 5000
+PYTHON ?= python3
+
+.PHONY: run test setup setup-test e2e-deps icons clean
+
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) push init-keys
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: setup-test e2e-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed
+
+setup-test: $(VENV)/.installed-test
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# axe-core for the accessibility checks of the browser tests (injected by the tests only).
+e2e-deps:
+	@if [ -f tests/e2e/package.json ]; then \
+		cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error; fi
+
+icons: setup
+	$(PY) scripts/make_icons.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

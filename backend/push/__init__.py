@@ -1,0 +1,1 @@
+"""Web push: VAPID keys now; the sender and subscriptions build on them."""

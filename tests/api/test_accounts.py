@@ -1,0 +1,224 @@
+"""Accounts: register, sign in and out, profile, email, password, devices, export, delete."""
+from tests.helpers import PASSWORD, ApiClient, error_of
+
+
+def test_register_returns_the_user_and_signs_in(client):
+    response = client.post("/api/auth/register", {
+        "email": "Ada@Example.org", "password": PASSWORD, "display_name": "Ada",
+        "timezone": "Europe/Berlin"})
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["email"] == "ada@example.org"
+    assert body["display_name"] == "Ada" and body["timezone"] == "Europe/Berlin"
+    assert body["settings"]["quiet_start"] == "21:00"
+    assert body["settings"]["nudge_kinds"]["apply"] is True
+    assert body["settings"]["detailed_notifications"] is False
+    assert client.get("/api/me").get_json()["id"] == body["id"]
+
+
+def test_session_cookie_is_httponly_lax_and_lasts_30_days(client):
+    response = client.post("/api/auth/register", {"email": "c@example.org", "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
+
+
+def test_register_refuses_an_email_taken_in_any_letter_case(client, app, db_state):
+    ApiClient(app.test_client()).register(email="sam@example.org")
+    before = db_state()
+    error_of(client.post("/api/auth/register", {"email": "SAM@Example.ORG", "password": PASSWORD}),
+             409, "conflict")
+    assert db_state() == before
+
+
+def test_register_refuses_a_short_password_and_a_bad_timezone(client, db_state):
+    before = db_state()
+    body = error_of(client.post("/api/auth/register", {
+        "email": "x@example.org", "password": "short", "timezone": "Mars/Olympus"}),
+        422, "validation_error")
+    assert set(body["fields"]) == {"password", "timezone"}
+    assert db_state() == before
+
+
+def test_login_with_wrong_password_or_unknown_email_gives_the_same_401(client, user):
+    wrong = error_of(client.post("/api/auth/login", {"email": user.email, "password": "nope" * 3}),
+                     401, "unauthorized")
+    unknown = error_of(client.post("/api/auth/login", {"email": "who@example.org",
+                                                       "password": "nope" * 3}),
+                       401, "unauthorized")
+    assert wrong == unknown
+    error_of(client.get("/api/me"), 401, "unauthorized")
+
+
+def test_login_is_case_insensitive_and_opens_a_second_device(app, user):
+    phone = ApiClient(app.test_client())
+    response = phone.post("/api/auth/login", {"email": user.email.upper(), "password": PASSWORD,
+                                              "device_label": "Phone"})
+    assert response.status_code == 200
+    devices = phone.get("/api/me/sessions").get_json()
+    assert len(devices) == 2
+    assert [d["device_label"] for d in devices if d["current"]] == ["Phone"]
+
+
+def test_no_session_is_401(client):
+    for path in ("/api/me", "/api/rejections", "/api/me/sessions", "/api/me/export"):
+        error_of(client.get(path), 401, "unauthorized")
+
+
+def test_logout_ends_the_session_so_a_copied_cookie_stops_working(app, user):
+    copy = app.test_client()
+    copy.set_cookie("rebound_session", user.client.get_cookie("rebound_session").value)
+    assert copy.get("/api/me").status_code == 200
+    assert user.post("/api/auth/logout").status_code == 204
+    error_of(copy.get("/api/me"), 401, "unauthorized")
+    error_of(user.get("/api/me"), 401, "unauthorized")
+
+
+def test_patch_me_merges_settings_key_by_key(user):
+    response = user.patch("/api/me", {"settings": {"nudge_kinds": {"apply": False},
+                                                   "quiet_start": "22:30"}})
+    assert response.status_code == 200
+    settings = response.get_json()["settings"]
+    assert settings["nudge_kinds"] == {"break": True, "support": True, "apply": False,
+                                       "feedback": True, "reflect": True, "big_picture": True}
+    assert settings["quiet_start"] == "22:30" and settings["quiet_end"] == "08:00"
+    response = user.patch("/api/me", {"timezone": "America/New_York", "display_name": "Sam"})
+    assert response.get_json()["settings"]["nudge_kinds"]["apply"] is False
+    assert response.get_json()["timezone"] == "America/New_York"
+
+
+def test_patch_me_refuses_bad_values_and_changes_nothing(user, db_state):
+    before = db_state()
+    body = error_of(user.patch("/api/me", {
+        "timezone": "Not/AZone", "settings": {"quiet_start": "25:00", "nudge_kinds": {"x": True},
+                                              "max_nudges_per_day": "2", "colour": "red"}}),
+        422, "validation_error")
+    assert set(body["fields"]) == {"timezone", "settings.quiet_start", "settings.nudge_kinds.x",
+                                   "settings.max_nudges_per_day", "settings.colour"}
+    assert db_state() == before
+
+
+def test_change_email_needs_the_current_password(user, db_state):
+    before = db_state()
+    error_of(user.post("/api/me/email", {"new_email": "new@example.org",
+                                         "current_password": "wrong password"}),
+             403, "wrong_password")
+    assert db_state() == before
+    assert user.get("/api/me").status_code == 200  # still signed in
+    response = user.post("/api/me/email", {"new_email": "New@Example.org",
+                                           "current_password": PASSWORD})
+    assert response.status_code == 200 and response.get_json()["email"] == "new@example.org"
+
+
+def test_change_email_to_a_taken_one_is_409(app, user, db_state):
+    ApiClient(app.test_client()).register(email="taken@example.org")
+    before = db_state()
+    error_of(user.post("/api/me/email", {"new_email": "TAKEN@example.org",
+                                         "current_password": PASSWORD}), 409, "conflict")
+    assert db_state() == before
+
+
+def test_change_password_signs_out_other_devices_only(app, user):
+    other = ApiClient(app.test_client())
+    other.post("/api/auth/login", {"email": user.email, "password": PASSWORD})
+    assert other.get("/api/me").status_code == 200
+    new = "another good password"
+    assert user.post("/api/me/password", {"current_password": PASSWORD,
+                                          "new_password": new}).status_code == 204
+    assert user.get("/api/me").status_code == 200
+    error_of(other.get("/api/me"), 401, "unauthorized")
+    error_of(other.post("/api/auth/login", {"email": user.email, "password": PASSWORD}),
+             401, "unauthorized")
+    assert other.post("/api/auth/login", {"email": user.email, "password": new}).status_code == 200
+
+
+def test_change_password_with_wrong_current_password_is_403_and_changes_nothing(user, db_state):
+    before = db_state()
+    error_of(user.post("/api/me/password", {"current_password": "not it at all",
+                                            "new_password": "a new password"}),
+             403, "wrong_password")
+    assert db_state() == before
+    assert user.get("/api/me").status_code == 200
+
+
+def test_sessions_can_be_listed_and_revoked(app, user):
+    other = ApiClient(app.test_client())
+    other.post("/api/auth/login", {"email": user.email, "password": PASSWORD,
+                                   "device_label": "Tablet"})
+    devices = user.get("/api/me/sessions").get_json()
+    tablet = next(d for d in devices if d["device_label"] == "Tablet")
+    assert set(tablet) == {"id", "device_label", "created_at", "last_seen_at", "current"}
+    assert user.delete(f"/api/me/sessions/{tablet['id']}").status_code == 204
+    error_of(other.get("/api/me"), 401, "unauthorized")
+    error_of(user.delete(f"/api/me/sessions/{tablet['id']}"), 404, "not_found")
+
+
+def test_revoking_all_other_sessions_keeps_this_one(app, user):
+    others = [ApiClient(app.test_client()) for _ in range(2)]
+    for other in others:
+        other.post("/api/auth/login", {"email": user.email, "password": PASSWORD})
+    assert user.delete("/api/me/sessions").status_code == 204
+    assert user.get("/api/me").status_code == 200
+    for other in others:
+        error_of(other.get("/api/me"), 401, "unauthorized")
+    assert len(user.get("/api/me/sessions").get_json()) == 1
+
+
+def test_a_user_cannot_revoke_another_users_session(user, other_user):
+    theirs = other_user.get("/api/me/sessions").get_json()[0]["id"]
+    error_of(user.delete(f"/api/me/sessions/{theirs}"), 404, "not_found")
+    assert other_user.get("/api/me").status_code == 200
+
+
+def test_export_holds_every_record_as_an_attachment(user, other_user):
+    user.post("/api/rejections", {"company": "Acme"})
+    user.post("/api/applications", {"company": "Globex"})
+    other_user.post("/api/rejections", {"company": "Hidden"})
+    response = user.get("/api/me/export")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    document = response.get_json()
+    assert document["user"]["email"] == user.email
+    assert [r["company"] for r in document["rejections"]] == ["Acme"]
+    assert [a["company"] for a in document["applications"]] == ["Globex"]
+    for name in ("breaks", "contacts", "checkins", "outreach", "nudges"):
+        assert document[name] == []
+
+
+def test_delete_account_needs_the_password(user, db_state):
+    before = db_state()
+    error_of(user.delete("/api/me", {"password": "wrong password"}), 403, "wrong_password")
+    assert db_state() == before
+    assert user.get("/api/me").status_code == 200
+
+
+def test_delete_account_removes_every_row_and_ends_the_cookie(app, user, other_user, db_state):
+    contact = user.post("/api/contacts", {"name": "Mum"}).get_json()
+    user.post("/api/outreach", {"contact_id": contact["id"]})
+    user.post("/api/rejections", {"company": "Acme"})
+    user.post("/api/breaks", {})
+    other_user.post("/api/rejections", {"company": "Stays"})
+    copy = app.test_client()
+    copy.set_cookie("rebound_session", user.client.get_cookie("rebound_session").value)
+    assert user.delete("/api/me", {"password": PASSWORD}).status_code == 204
+    error_of(copy.get("/api/me"), 401, "unauthorized")
+    state = db_state()
+    assert len(state["users"]) == 1
+    for table in ("rejections", "contacts", "outreach", "breaks", "sessions", "version_counters"):
+        assert len(state[table]) == (1 if table in ("rejections", "sessions",
+                                                    "version_counters") else 0), table
+    error_of(user.post("/api/auth/login", {"email": user.email, "password": PASSWORD}),
+             401, "unauthorized")
+
+
+def test_operator_can_set_a_password_from_the_command_line(app, user):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "set-password", user.email],
+                           input="a brand new password\na brand new password\n")
+    assert result.exit_code == 0, result.output
+    error_of(user.get("/api/me"), 401, "unauthorized")  # every device signed out
+    fresh = ApiClient(app.test_client())
+    assert fresh.post("/api/auth/login", {"email": user.email,
+                                          "password": "a brand new password"}).status_code == 200
+    result = runner.invoke(args=["users", "set-password", "nobody@example.org"],
+                           input="a brand new password\na brand new password\n")
+    assert result.exit_code != 0 and "No account" in result.output

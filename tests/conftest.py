@@ -1,0 +1,116 @@
+"""Shared fixtures: every database test runs on SQLite and, when TEST_DATABASE_URL
+is set, on PostgreSQL. The schema always comes from running the migrations."""
+import os
+import shutil
+import uuid
+
+import psycopg
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import make_url, text
+
+from backend import create_app
+from backend.extensions import db
+
+from .helpers import ApiClient
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def pytest_report_header(config):
+    lines = []
+    if not os.environ.get("TEST_DATABASE_URL"):
+        lines.append("TEST_DATABASE_URL is not set: PostgreSQL tests are SKIPPED.")
+    if not os.environ.get("TEST_REDIS_URL"):
+        lines.append("TEST_REDIS_URL is not set: Redis tests are SKIPPED.")
+    return lines
+
+
+def _migrate(url):
+    app = create_app({"REBOUND_ENV": "testing", "DATABASE_URL": url})
+    with app.app_context():
+        upgrade(directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("db") / "template.db"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A database of its own for this test run, migrated once, dropped at the end."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    url = make_url(base)
+    name = f"rebound_test_{uuid.uuid4().hex[:10]}"
+    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    own = url.set(database=name).render_as_string(hide_password=False)
+    _migrate(own)
+    yield own
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_url")
+    _empty_postgres(url)
+    return url
+
+
+def _empty_postgres(url):
+    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain, autocommit=True) as conn:
+        tables = [row[0] for row in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename <> 'alembic_version'")]
+        conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app({"REBOUND_ENV": "testing", "DATABASE_URL": database_url})
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return ApiClient(app.test_client())
+
+
+@pytest.fixture
+def user(app):
+    """A signed-in user."""
+    return ApiClient(app.test_client()).register()
+
+
+@pytest.fixture
+def other_user(app):
+    """A second signed-in user, whose records the first must never reach."""
+    return ApiClient(app.test_client()).register()
+
+
+@pytest.fixture
+def db_state(app):
+    """Every row of every table, to show that a refused request changed nothing."""
+    def snapshot():
+        with app.app_context():
+            state = {}
+            for table in db.metadata.sorted_tables:
+                rows = db.session.execute(table.select()).all()
+                state[table.name] = sorted(tuple(map(repr, row)) for row in rows)
+            return state
+    return snapshot

@@ -1,0 +1,49 @@
+"""Helpers shared by the tests."""
+import uuid
+
+PASSWORD = "correct horse battery"
+
+
+class ApiClient:
+    """The Flask test client speaking JSON with the CSRF header, as the PWA does."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def request(self, method, path, json=None, headers=None, **kwargs):
+        all_headers = {"X-Requested-With": "rebound", **(headers or {})}
+        return self.client.open(path, method=method, json=json, headers=all_headers, **kwargs)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, json=None, **kw):
+        return self.request("POST", path, json=json, **kw)
+
+    def patch(self, path, json=None, **kw):
+        return self.request("PATCH", path, json=json, **kw)
+
+    def put(self, path, json=None, **kw):
+        return self.request("PUT", path, json=json, **kw)
+
+    def delete(self, path, json=None, **kw):
+        return self.request("DELETE", path, json=json, **kw)
+
+    def register(self, email=None, password=PASSWORD, **extra):
+        email = email or f"user-{uuid.uuid4().hex[:8]}@example.org"
+        response = self.post("/api/auth/register", {"email": email, "password": password, **extra})
+        assert response.status_code == 201, response.get_json()
+        self.email = email
+        self.user = response.get_json()
+        return self
+
+
+def error_of(response, status, code):
+    """Assert the JSON error envelope and return its body."""
+    assert response.status_code == status, (response.status_code, response.get_data(as_text=True))
+    assert response.is_json, response.get_data(as_text=True)
+    body = response.get_json()["error"]
+    assert body["status"] == status and body["code"] == code, body
+    assert body["message"]
+    assert ("fields" in body) == (status == 422), body
+    return body
