@@ -2,10 +2,22 @@
 import os
 
 from flask import Blueprint, abort, send_from_directory
+from werkzeug.routing import PathConverter
 
 FRONTEND_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "frontend")
 
 blueprint = Blueprint("frontend", __name__)
+
+
+class NotApiPath(PathConverter):
+    """Any path except /api/...: those must stay 404 or 405 from the API itself."""
+
+    regex = r"(?!api(?:/|$))[^/].*?"
+
+
+@blueprint.record_once
+def _add_converter(state):
+    state.app.url_map.converters["not_api"] = NotApiPath
 
 
 @blueprint.get("/")
@@ -13,10 +25,8 @@ def index():
     return _send("index.html")
 
 
-@blueprint.get("/<path:path>")
+@blueprint.get("/<not_api:path>")
 def asset(path):
-    if path == "api" or path.startswith("api/"):
-        abort(404)
     if os.path.isfile(os.path.join(FRONTEND_DIR, path)):
         return _send(path)
     if "." in os.path.basename(path):

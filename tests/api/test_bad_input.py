@@ -1,0 +1,160 @@
+"""Every bad input gets the JSON error envelope and leaves the data untouched."""
+import io
+import json
+
+import pytest
+
+from tests.helpers import error_of
+
+from .test_records import make
+
+
+@pytest.fixture
+def rejection(user):
+    return make(user, "rejections")
+
+
+def test_malformed_json_is_400(user, db_state):
+    before = db_state()
+    response = user.client.post("/api/rejections", data='{"company": ',
+                                headers={"X-Requested-With": "rebound",
+                                         "Content-Type": "application/json"})
+    error_of(response, 400, "bad_request")
+    assert db_state() == before
+
+
+def test_a_body_that_is_not_json_is_415(user, db_state):
+    before = db_state()
+    response = user.client.post("/api/rejections", data="company=Acme",
+                                headers={"X-Requested-With": "rebound",
+                                         "Content-Type": "application/x-www-form-urlencoded"})
+    error_of(response, 415, "unsupported_media_type")
+    assert db_state() == before
+
+
+def test_a_bodiless_post_is_fine(user):
+    assert user.client.post("/api/auth/logout",
+                            headers={"X-Requested-With": "rebound"}).status_code == 204
+
+
+def test_a_body_over_256_kib_is_413(user, db_state):
+    before = db_state()
+    big = json.dumps({"company": "Acme", "feelings": "x" * (256 * 1024)})
+    response = user.client.post("/api/rejections", data=big,
+                                headers={"X-Requested-With": "rebound",
+                                         "Content-Type": "application/json"})
+    error_of(response, 413, "payload_too_large")
+    assert db_state() == before
+
+
+def test_a_chunked_body_over_256_kib_is_413(user, db_state):
+    before = db_state()
+    big = json.dumps({"company": "Acme", "feelings": "x" * (300 * 1024)}).encode()
+    # No Content-Length: the server sees only a stream, as with a chunked upload.
+    response = user.client.post("/api/rejections", input_stream=io.BytesIO(big), headers={
+        "X-Requested-With": "rebound", "Content-Type": "application/json",
+        "Transfer-Encoding": "chunked"}, environ_overrides={"wsgi.input_terminated": True})
+    error_of(response, 413, "payload_too_large")
+    assert db_state() == before
+
+
+@pytest.mark.parametrize("body", [[], [{"company": "Acme"}], "Acme", 42, None])
+def test_a_json_body_that_is_not_an_object_is_422(user, body, db_state):
+    before = db_state()
+    response = user.client.post("/api/rejections", data=json.dumps(body), headers={
+        "X-Requested-With": "rebound", "Content-Type": "application/json"})
+    assert "_schema" in error_of(response, 422, "validation_error")["fields"]
+    assert db_state() == before
+
+
+@pytest.mark.parametrize("body,fields", [
+    ({"company": "Acme", "colour": "red"}, {"colour"}),
+    ({"company": 42}, {"company"}),
+    ({"company": "Acme", "mood": 0}, {"mood"}),
+    ({"company": "Acme", "mood": 6}, {"mood"}),
+    ({"company": "Acme", "mood": "3"}, {"mood"}),
+    ({"company": "Acme", "mood": 2.5}, {"mood"}),
+    ({"company": "x" * 201}, {"company"}),
+    ({"company": "Acme", "feelings": "x" * 10_001}, {"feelings"}),
+    ({"company": "Acme", "stage": "phone_call"}, {"stage"}),
+    ({"company": "Acme", "thinking_traps": ["doom"]}, {"thinking_traps.0"}),
+    ({"company": "Acme", "emotions": "sad"}, {"emotions"}),
+    ({"company": "Acme", "received_on": "yesterday"}, {"received_on"}),
+    ({"company": "Acme", "feedback_status": "maybe"}, {"feedback_status"}),
+    ({"company": "Acme", "role": "a\x00b"}, {"role"}),
+    ({"mood": 3}, {"company"}),
+    ({"company": ""}, {"company"}),
+    ({"company": "Acme", "id": "not-a-uuid"}, {"id"}),
+])
+def test_invalid_rejection_fields_are_422_per_field(user, body, fields, db_state):
+    before = db_state()
+    error = error_of(user.post("/api/rejections", body), 422, "validation_error")
+    assert set(error["fields"]) == fields
+    assert db_state() == before
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://acme.example/x", "acme",
+                                 "data:text/html,hi"])
+def test_application_url_must_be_http_or_https(user, url, db_state):
+    before = db_state()
+    error = error_of(user.post("/api/applications", {"company": "Acme", "url": url}),
+                     422, "validation_error")
+    assert set(error["fields"]) == {"url"}
+    assert db_state() == before
+
+
+def test_invalid_patch_leaves_the_record_as_it_was(user, rejection, db_state):
+    before = db_state()
+    path = f"/api/rejections/{rejection['id']}"
+    error = error_of(user.patch(path, {"mood": 9, "stage": "nope", "id": rejection["id"]}),
+                     422, "validation_error")
+    assert set(error["fields"]) == {"mood", "stage", "id"}
+    assert db_state() == before
+    assert user.get(path).get_json() == rejection
+
+
+@pytest.mark.parametrize("entity,body,field", [
+    ("breaks", {"activities": ["juggling"]}, "activities.0"),
+    ("breaks", {"mood_before": 0}, "mood_before"),
+    ("contacts", {"name": "Sam", "relationship": "boss"}, "relationship"),
+    ("contacts", {"name": "Sam", "check_in_every_days": 366}, "check_in_every_days"),
+    ("checkins", {"mood": 6}, "mood"),
+    ("checkins", {}, "mood"),
+    ("checkins", {"mood": 3, "at": "2026-13-01T00:00:00Z"}, "at"),
+    ("applications", {"company": "Acme", "status": "hired"}, "status"),
+    ("outreach", {"contact_id": "42"}, "contact_id"),
+])
+def test_invalid_fields_of_other_entities_are_422(user, entity, body, field, db_state):
+    before = db_state()
+    error = error_of(user.post(f"/api/{entity}", body), 422, "validation_error")
+    assert field in error["fields"]
+    assert db_state() == before
+
+
+@pytest.mark.parametrize("path", ["/api/rejections/123", "/api/rejections/not-a-uuid",
+                                  "/api/contacts/00000000-0000-0000-0000-00000000000g"])
+def test_a_non_uuid_id_in_the_path_is_404(user, path, db_state):
+    before = db_state()
+    error_of(user.get(path), 404, "not_found")
+    error_of(user.patch(path, {"mood": 3}), 404, "not_found")
+    error_of(user.delete(path), 404, "not_found")
+    assert db_state() == before
+
+
+@pytest.mark.parametrize("method", ["POST", "PATCH", "PUT", "DELETE"])
+def test_state_changing_requests_need_the_csrf_header(user, rejection, method, db_state):
+    before = db_state()
+    path = "/api/rejections" if method == "POST" else f"/api/rejections/{rejection['id']}"
+    response = user.client.open(path, method=method, json={"company": "Evil"})
+    error_of(response, 403, "csrf")
+    assert db_state() == before
+
+
+def test_csrf_is_checked_before_the_session(client):
+    error_of(client.client.post("/api/rejections", json={"company": "Acme"}), 403, "csrf")
+    error_of(client.client.post("/api/auth/logout"), 403, "csrf")
+
+
+def test_a_signed_out_request_with_a_bad_body_is_401_not_422(client):
+    error_of(client.post("/api/rejections", {"mood": 42}), 401, "unauthorized")
+    error_of(client.patch("/api/me", {"timezone": "nowhere"}), 401, "unauthorized")
