@@ -1,0 +1,85 @@
+// History-style routes (/today, /rejections/<id>): Flask answers any
+// non-file path with index.html and the service worker serves the cached
+// shell for every navigation, so deep links work online and offline.
+
+const routes = [];
+let guard = (r) => r;
+let current = null;
+let token = 0;
+let first = true;
+
+export function route(pattern, view, opts = {}) {
+  const keys = [];
+  const re = pattern === '*' ? /(?!)/
+    : new RegExp(`^${pattern.replace(/:(\w+)/g, (_, k) => { keys.push(k); return '([^/]+)'; })}/?$`);
+  routes.push({ pattern, re, keys, view, ...opts });
+}
+
+export function setGuard(fn) {
+  guard = fn;
+}
+
+export function navigate(path, { replace = false } = {}) {
+  if (replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  return render();
+}
+
+function match(path) {
+  for (const r of routes) {
+    const m = r.re.exec(path);
+    if (m) return { ...r, params: Object.fromEntries(r.keys.map((k, i) => [k, decodeURIComponent(m[i + 1])])) };
+  }
+  return null;
+}
+
+export async function render() {
+  const my = ++token;
+  const found = match(location.pathname);
+  const redirect = guard(found);
+  if (redirect) return navigate(redirect, { replace: true });
+  const cleanups = [];
+  const ctx = {
+    params: found?.params ?? {},
+    query: new URLSearchParams(location.search),
+    onCleanup: (fn) => cleanups.push(fn),
+    isCurrent: () => my === token,
+  };
+  const view = found?.view ?? routes.find((r) => r.pattern === '*').view;
+  const el = await view(ctx);
+  if (my !== token) {
+    cleanups.forEach((fn) => fn());
+    return;
+  }
+  current?.cleanups.forEach((fn) => fn());
+  current = { cleanups };
+  const main = document.getElementById('main');
+  main.replaceChildren(el);
+  const heading = main.querySelector('h1');
+  document.title = heading ? `${heading.textContent} · Rebound` : 'Rebound';
+  for (const a of document.querySelectorAll('#tabs a')) {
+    const here = location.pathname === a.pathname || location.pathname.startsWith(`${a.pathname}/`);
+    if (here) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  if (!first && heading) {
+    heading.setAttribute('tabindex', '-1');
+    heading.focus();
+  }
+  if (!location.hash) scrollTo(0, 0);
+  else document.getElementById(location.hash.slice(1))?.scrollIntoView();
+  first = false;
+}
+
+export function start() {
+  addEventListener('popstate', render);
+  document.addEventListener('click', (e) => {
+    const a = e.target.closest('a[href]');
+    if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    if (a.origin !== location.origin || a.target || a.hasAttribute('download')) return;
+    if (a.pathname.startsWith('/api/')) return;
+    e.preventDefault();
+    navigate(a.pathname + a.search + a.hash);
+  });
+  return render();
+}

@@ -1,0 +1,78 @@
+// Who is signed in on this device. The user object is kept in the local
+// store so the app opens signed in (and offline) after a reload.
+
+import { api } from './api.js';
+import * as store from './store.js';
+import * as sync from './sync.js';
+
+export const session = { user: null, expired: false };
+
+export async function load() {
+  session.user = (await store.getMeta('user')) ?? null;
+  return session.user;
+}
+
+function deviceLabel() {
+  const ua = navigator.userAgent;
+  const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox'
+    : /Chrom(e|ium)\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : 'Browser';
+  const os = /iPhone|iPad|iPod/.test(ua) ? 'iOS' : /Android/.test(ua) ? 'Android'
+    : /Mac OS X/.test(ua) ? 'Mac' : /Windows/.test(ua) ? 'Windows' : /Linux/.test(ua) ? 'Linux' : 'device';
+  return `${browser} on ${os}`;
+}
+
+async function begin(user) {
+  const previous = await store.getMeta('user');
+  if (previous?.id !== user.id) await store.wipe(); // another account's data never mixes in
+  await store.setMeta('user', user);
+  session.user = user;
+  session.expired = false;
+  sync.start();
+  sync.syncNow();
+  return user;
+}
+
+export async function signUp({ email, password, displayName }) {
+  const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const body = { email, password, timezone, device_label: deviceLabel() };
+  if (displayName) body.display_name = displayName;
+  return begin(await api('POST', '/api/auth/register', body));
+}
+
+export async function signIn({ email, password }) {
+  return begin(await api('POST', '/api/auth/login', { email, password, device_label: deviceLabel() }));
+}
+
+// Refreshes the user object when online; a 401 means this device's session ended.
+export async function refresh() {
+  if (!session.user || !navigator.onLine) return;
+  try {
+    session.user = await api('GET', '/api/me');
+    await store.setMeta('user', session.user);
+  } catch (err) {
+    if (err.status === 401) session.expired = true;
+  }
+}
+
+// Ends the session and wipes everything this device holds for the user.
+export async function signOut() {
+  sync.stop();
+  try {
+    const reg = await navigator.serviceWorker?.getRegistration();
+    const sub = await reg?.pushManager?.getSubscription();
+    if (sub) {
+      await api('DELETE', '/api/push/subscriptions', { endpoint: sub.endpoint }).catch(() => {});
+      await sub.unsubscribe();
+    }
+  } catch {
+    // No push here; nothing to drop.
+  }
+  try {
+    await api('POST', '/api/auth/logout');
+  } catch {
+    // Offline or already signed out: the local wipe below still happens.
+  }
+  await store.wipe();
+  session.user = null;
+  session.expired = false;
+}

@@ -1,0 +1,286 @@
+// The local store: IndexedDB, opened lazily, upgraded in numbered steps.
+//
+// records: one row per synced record, key "entity:id":
+//   { key, entity, id, base, version, data, rejected, removed, created }
+//   base     the server's last copy (null until the server has it)
+//   data     what the app shows: base, then refused fields, then pending ones
+//   rejected mutations the server refused: [{mutation_id, fields, error}]
+//   removed  deleted here, the delete not yet confirmed
+// outbox: pending mutations in order (autoIncrement seq)
+// meta: key/value (user, cursor)
+
+const DB_NAME = 'rebound';
+const DB_VERSION = 2;
+const STORES = ['records', 'outbox', 'meta'];
+
+export const events = new EventTarget();
+// Outbox seqs being sent right now; coalescing must not touch them.
+export const inflight = new Set();
+
+let dbPromise = null;
+
+function request(r) {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+}
+
+function open() {
+  dbPromise ??= new Promise((resolve, reject) => {
+    const r = indexedDB.open(DB_NAME, DB_VERSION);
+    r.onupgradeneeded = (event) => {
+      const db = r.result;
+      const tx = r.transaction;
+      if (event.oldVersion < 1) {
+        db.createObjectStore('records', { keyPath: 'key' }).createIndex('entity', 'entity');
+        db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
+        db.createObjectStore('meta');
+      }
+      if (event.oldVersion < 2) {
+        // Step 2: find a record's pending mutations without scanning the outbox.
+        tx.objectStore('outbox').createIndex('record', 'record');
+      }
+    };
+    r.onsuccess = () => {
+      r.result.onversionchange = () => r.result.close();
+      resolve(r.result);
+    };
+    r.onerror = () => reject(r.error);
+  });
+  return dbPromise;
+}
+
+async function withTx(names, mode, fn) {
+  const db = await open();
+  const tx = db.transaction(names, mode);
+  const done = new Promise((resolve, reject) => {
+    tx.oncomplete = resolve;
+    tx.onabort = () => reject(tx.error ?? new Error('Transaction aborted'));
+  });
+  let result;
+  try {
+    result = await fn(tx);
+  } catch (err) {
+    try { tx.abort(); } catch { /* already finished */ }
+    throw err;
+  }
+  await done;
+  return result;
+}
+
+function emit(type, detail) {
+  events.dispatchEvent(new CustomEvent(type, { detail }));
+}
+
+const keyOf = (entity, id) => `${entity}:${id}`;
+
+// ---- meta -------------------------------------------------------------
+
+export async function getMeta(key) {
+  return withTx(['meta'], 'readonly', (tx) => request(tx.objectStore('meta').get(key)));
+}
+
+export async function setMeta(key, value) {
+  await withTx(['meta'], 'readwrite', (tx) => request(tx.objectStore('meta').put(value, key)));
+}
+
+// ---- reading ------------------------------------------------------------
+
+function view(rec) {
+  return { ...rec.data, id: rec.id, _rejected: rec.rejected, _local: rec.base === null };
+}
+
+export async function list(entity) {
+  const rows = await withTx(['records'], 'readonly', (tx) =>
+    request(tx.objectStore('records').index('entity').getAll(entity)));
+  return rows.filter((r) => !r.removed).map(view);
+}
+
+export async function get(entity, id) {
+  const rec = await withTx(['records'], 'readonly', (tx) =>
+    request(tx.objectStore('records').get(keyOf(entity, id))));
+  return rec && !rec.removed ? view(rec) : null;
+}
+
+export async function pendingCount() {
+  return withTx(['outbox'], 'readonly', (tx) => request(tx.objectStore('outbox').count()));
+}
+
+// ---- merging ------------------------------------------------------------
+
+// Rebuilds what the app shows for one record: the server copy, then the
+// refused fields (so the user sees what was refused), then pending edits.
+async function recompute(tx, rec) {
+  const pending = await request(tx.objectStore('outbox').index('record').getAll(rec.key));
+  pending.sort((a, b) => a.seq - b.seq);
+  const data = { ...(rec.base ?? {}) };
+  for (const r of rec.rejected) Object.assign(data, r.fields);
+  let removed = false;
+  for (const m of pending) {
+    if (m.op === 'delete') removed = true;
+    else Object.assign(data, m.fields);
+  }
+  rec.data = data;
+  rec.removed = removed;
+  if (rec.base === null && !pending.length && !rec.rejected.length) {
+    await request(tx.objectStore('records').delete(rec.key));
+  } else {
+    await request(tx.objectStore('records').put(rec));
+  }
+}
+
+function blank(entity, id) {
+  return { key: keyOf(entity, id), entity, id, base: null, version: 0, data: {}, rejected: [], removed: false, created: new Date().toISOString() };
+}
+
+// ---- writing ------------------------------------------------------------
+
+// A local edit: applied to the record at once and queued for the server.
+// Consecutive edits of one record share a mutation until it is sent.
+export async function save(entity, id, fields) {
+  id ??= crypto.randomUUID();
+  await withTx(['records', 'outbox'], 'readwrite', async (tx) => {
+    const records = tx.objectStore('records');
+    const outbox = tx.objectStore('outbox');
+    const key = keyOf(entity, id);
+    const rec = (await request(records.get(key))) ?? blank(entity, id);
+    for (const r of rec.rejected) for (const f of Object.keys(fields)) delete r.fields[f];
+    rec.rejected = rec.rejected.filter((r) => Object.keys(r.fields).length);
+    const cursor = await request(outbox.openCursor(null, 'prev'));
+    const last = cursor?.value;
+    if (last && last.record === key && last.op === 'upsert' && !inflight.has(last.seq) && !last.hold_until) {
+      last.fields = { ...last.fields, ...fields };
+      await request(outbox.put(last));
+    } else {
+      await request(outbox.add({ mutation_id: crypto.randomUUID(), entity, op: 'upsert', id, fields: { ...fields }, record: key }));
+    }
+    await recompute(tx, rec);
+  });
+  emit('change', { entity, id });
+  emit('write');
+  return id;
+}
+
+// Deletes wait in the outbox for `holdMs` so "Undo" can take them back.
+// Returns a function that undoes the delete while it is still held.
+export async function remove(entity, id, holdMs = 5000) {
+  const key = keyOf(entity, id);
+  const seq = await withTx(['records', 'outbox'], 'readwrite', async (tx) => {
+    const rec = await request(tx.objectStore('records').get(key));
+    if (!rec) return null;
+    const s = await request(tx.objectStore('outbox').add({
+      mutation_id: crypto.randomUUID(), entity, op: 'delete', id, fields: {}, record: key,
+      hold_until: Date.now() + holdMs,
+    }));
+    await recompute(tx, rec);
+    return s;
+  });
+  emit('change', { entity, id });
+  emit('write', { after: holdMs });
+  return async () => {
+    if (seq === null || inflight.has(seq)) return false;
+    await withTx(['records', 'outbox'], 'readwrite', async (tx) => {
+      await request(tx.objectStore('outbox').delete(seq));
+      const rec = await request(tx.objectStore('records').get(key));
+      if (rec) await recompute(tx, rec);
+    });
+    emit('change', { entity, id });
+    return true;
+  };
+}
+
+// Drops what the server refused for a record and shows the server's copy again.
+export async function discardRejected(entity, id) {
+  await withTx(['records', 'outbox'], 'readwrite', async (tx) => {
+    const rec = await request(tx.objectStore('records').get(keyOf(entity, id)));
+    if (!rec) return;
+    rec.rejected = [];
+    await recompute(tx, rec);
+  });
+  emit('change', { entity, id });
+}
+
+// ---- sync support -------------------------------------------------------
+
+// The next mutations to send, in order, stopping at the first held delete.
+export async function nextBatch(maxCount = 200, maxBytes = 200_000) {
+  return withTx(['outbox'], 'readonly', async (tx) => {
+    const all = await request(tx.objectStore('outbox').getAll());
+    const batch = [];
+    let bytes = 0;
+    for (const m of all) {
+      if (m.hold_until && m.hold_until > Date.now()) break;
+      const size = JSON.stringify(m.fields).length + 200;
+      if (batch.length >= maxCount || (batch.length && bytes + size > maxBytes)) break;
+      batch.push(m);
+      bytes += size;
+    }
+    return batch;
+  });
+}
+
+export async function nextHold() {
+  return withTx(['outbox'], 'readonly', async (tx) => {
+    const all = await request(tx.objectStore('outbox').getAll());
+    return all.find((m) => m.hold_until && m.hold_until > Date.now())?.hold_until ?? null;
+  });
+}
+
+// Applies one /api/sync answer: sent mutations leave the outbox, refused
+// ones are kept on their record, pulled changes become each record's base
+// with still-pending local edits re-applied on top.
+export async function applySync(batch, res) {
+  const touched = new Set();
+  await withTx(['records', 'outbox', 'meta'], 'readwrite', async (tx) => {
+    const records = tx.objectStore('records');
+    const outbox = tx.objectStore('outbox');
+    const refused = new Map(res.rejected.map((r) => [r.mutation_id, r.error]));
+    const dirty = new Map();
+    const load = async (key) => {
+      if (!dirty.has(key)) dirty.set(key, (await request(records.get(key))) ?? null);
+      return dirty.get(key);
+    };
+    for (const m of batch) {
+      await request(outbox.delete(m.seq));
+      const rec = await load(m.record);
+      const error = refused.get(m.mutation_id);
+      if (rec && error && error.code !== 'gone' && m.op === 'upsert') {
+        rec.rejected.push({ mutation_id: m.mutation_id, fields: m.fields, error });
+      }
+    }
+    for (const c of res.changes) {
+      const key = keyOf(c.entity, c.id);
+      if (c.deleted) {
+        // A tombstone wins over any local edit.
+        for (const seq of await request(outbox.index('record').getAllKeys(key))) {
+          if (!inflight.has(seq)) await request(outbox.delete(seq));
+        }
+        await request(records.delete(key));
+        dirty.set(key, null);
+      } else {
+        const rec = (await load(key)) ?? blank(c.entity, c.id);
+        rec.base = c.data;
+        rec.version = c.version;
+        dirty.set(key, rec);
+      }
+      touched.add(c.entity);
+    }
+    for (const rec of dirty.values()) {
+      if (rec) {
+        await recompute(tx, rec);
+        touched.add(rec.entity);
+      }
+    }
+    await request(tx.objectStore('meta').put(res.cursor, 'cursor'));
+  });
+  for (const entity of touched) emit('change', { entity });
+}
+
+// Sign-out and a different account signing in: nothing of the last user stays.
+export async function wipe() {
+  await withTx(STORES, 'readwrite', async (tx) => {
+    for (const name of STORES) await request(tx.objectStore(name).clear());
+  });
+  emit('change', {});
+}

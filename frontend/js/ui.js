@@ -1,0 +1,142 @@
+// DOM helpers. Text always goes in through textContent or text nodes,
+// never through HTML parsing, so nothing a user types can become markup.
+
+let uid = 0;
+export const nextId = (prefix = 'f') => `${prefix}-${++uid}`;
+
+export function h(tag, props, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(props ?? {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k === 'text') el.textContent = v;
+    else if (k === 'value') el.value = v;
+    else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  append(el, children);
+  return el;
+}
+
+export function append(el, children) {
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+export function clear(el) {
+  el.replaceChildren();
+  return el;
+}
+
+// A labelled input or textarea with an optional hint and an error slot.
+export function field({ label, name, type = 'text', value = '', hint, multiline = false, ...attrs }) {
+  const id = nextId(name);
+  const hintEl = hint ? h('p', { class: 'hint', id: `${id}-hint`, text: hint }) : null;
+  const error = h('p', { class: 'error', id: `${id}-error`, hidden: true });
+  const describedBy = [hintEl && hintEl.id, error.id].filter(Boolean).join(' ');
+  const input = multiline
+    ? h('textarea', { id, name, rows: 4, 'aria-describedby': describedBy, ...attrs })
+    : h('input', { id, name, type, 'aria-describedby': describedBy, ...attrs });
+  input.value = value ?? '';
+  const wrap = h('div', { class: 'field' }, h('label', { for: id, text: label }), hintEl, input, error);
+  return { wrap, input, setError(msg) {
+    error.textContent = msg ?? '';
+    error.hidden = !msg;
+    if (msg) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+  } };
+}
+
+// One-tap choices: radios (type "radio") or toggles (type "checkbox"),
+// real inputs so they work with a keyboard and a screen reader.
+export function chips({ legend, name, options, type = 'radio', selected = [], hint, onchange }) {
+  const chosen = new Set([].concat(selected ?? []).map(String));
+  const group = h('fieldset', { class: 'chips' }, h('legend', { text: legend }));
+  if (hint) group.append(h('p', { class: 'hint', text: hint }));
+  const row = h('div', { class: 'chip-row' });
+  for (const [value, label] of options) {
+    const input = h('input', { type, name, value: String(value), class: 'chip-input' });
+    input.checked = chosen.has(String(value));
+    row.append(h('label', { class: 'chip' }, input, h('span', { text: label })));
+  }
+  group.append(row);
+  const read = () => {
+    const vals = [...row.querySelectorAll('input:checked')].map((i) => i.value);
+    return type === 'radio' ? (vals[0] ?? null) : vals;
+  };
+  if (onchange) group.addEventListener('change', () => onchange(read()));
+  return { el: group, read, set(values) {
+    const want = new Set([].concat(values ?? []).map(String));
+    for (const i of row.querySelectorAll('input')) i.checked = want.has(i.value);
+  } };
+}
+
+let toastTimer = null;
+export function toast(message, action) {
+  const box = document.getElementById('toast');
+  clearTimeout(toastTimer);
+  clear(box).append(h('span', { text: message }));
+  if (action) {
+    box.append(h('button', { type: 'button', class: 'link-button', onclick: async () => {
+      clear(box);
+      box.classList.remove('show');
+      await action.run();
+    } }, action.label));
+  }
+  box.classList.add('show');
+  toastTimer = setTimeout(() => {
+    box.classList.remove('show');
+    clear(box);
+  }, action?.ms ?? 4000);
+}
+
+// A modal question. Resolves true for the confirming button.
+export function ask({ title, body, confirm, cancel = 'Cancel', danger = false }) {
+  return new Promise((resolve) => {
+    const titleId = nextId('dlg');
+    const dlg = h('dialog', { class: 'dialog', 'aria-labelledby': titleId },
+      h('h2', { id: titleId, text: title }),
+      h('p', { text: body }),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'secondary', value: 'no', onclick: () => dlg.close('no') }, cancel),
+        h('button', { type: 'button', class: danger ? 'danger' : 'primary', onclick: () => dlg.close('yes') }, confirm)));
+    dlg.addEventListener('close', () => {
+      dlg.remove();
+      resolve(dlg.returnValue === 'yes');
+    });
+    document.body.append(dlg);
+    dlg.showModal();
+  });
+}
+
+// Dates -----------------------------------------------------------------
+
+export function localDate(d = new Date()) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+export function showDate(iso) {
+  if (!iso) return '';
+  const [y, m, d] = iso.slice(0, 10).split('-').map(Number);
+  const date = new Date(y, m - 1, d);
+  const opts = { day: 'numeric', month: 'short' };
+  if (y !== new Date().getFullYear()) opts.year = 'numeric';
+  return new Intl.DateTimeFormat(undefined, opts).format(date);
+}
+
+export function debounce(fn, ms) {
+  let t = null;
+  const wrapped = (...args) => {
+    clearTimeout(t);
+    t = setTimeout(() => fn(...args), ms);
+  };
+  wrapped.flush = (...args) => {
+    clearTimeout(t);
+    fn(...args);
+  };
+  return wrapped;
+}

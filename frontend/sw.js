@@ -1,0 +1,88 @@
+// Rebound's service worker, written by hand.
+// Bump VERSION whenever any file in SHELL changes: the new worker then
+// precaches the new shell and the page offers "Update available — reload".
+
+const VERSION = '2026-11-25.1';
+const PREFIX = 'rebound-shell-';
+const CACHE = `${PREFIX}${VERSION}`;
+
+const SHELL = [
+  '/',
+  '/manifest.webmanifest',
+  '/favicon.ico',
+  '/css/app.css',
+  '/js/main.js',
+  '/js/api.js',
+  '/js/content.js',
+  '/js/pwa.js',
+  '/js/router.js',
+  '/js/session.js',
+  '/js/store.js',
+  '/js/sync.js',
+  '/js/ui.js',
+  '/js/views/account.js',
+  '/js/views/auth.js',
+  '/js/views/help.js',
+  '/js/views/lessons.js',
+  '/js/views/log.js',
+  '/js/views/rejection.js',
+  '/js/views/rejections.js',
+  '/js/views/today.js',
+  '/js/views/welcome.js',
+  '/icons/apple-touch-icon.png',
+  '/icons/badge-96.png',
+  '/icons/favicon-32.png',
+  '/icons/icon-192.png',
+  '/icons/icon-512.png',
+  '/icons/icon-maskable-512.png',
+];
+
+// Why: the worker must not claim to be installed until the whole shell is
+// cached, or the first offline start would find holes. `cache: 'reload'`
+// skips the HTTP cache so one version never mixes in files of another.
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    await cache.addAll(SHELL.map((url) => new Request(url, { cache: 'reload' })));
+  })());
+});
+
+// Why: drop this app's older shells only; other caches on the origin are not ours.
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    const names = await caches.keys();
+    await Promise.all(names.filter((n) => n.startsWith(PREFIX) && n !== CACHE).map((n) => caches.delete(n)));
+    await self.clients.claim();
+  })());
+});
+
+// Why: a new version waits until the person taps "Reload" in the banner,
+// so a page never runs half old and half new code.
+self.addEventListener('message', (event) => {
+  if (event.data?.type === 'skip-waiting') self.skipWaiting();
+});
+
+// Why: the API is network-only (data lives in IndexedDB, never in a cache);
+// navigations get the cached shell, which routes on the client; the shell's
+// files come from the versioned cache. Other origins are never touched.
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith('/api/')) return;
+  if (request.mode === 'navigate') {
+    event.respondWith(shell(request));
+  } else {
+    event.respondWith(fromCache(request));
+  }
+});
+
+async function shell(request) {
+  const cache = await caches.open(CACHE);
+  return (await cache.match('/')) ?? fetch(request);
+}
+
+async function fromCache(request) {
+  const cache = await caches.open(CACHE);
+  return (await cache.match(request, { ignoreSearch: true })) ?? fetch(request);
+}

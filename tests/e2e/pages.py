@@ -1,0 +1,131 @@
+"""What a person does in Rebound, as steps the browser tests share."""
+import re
+import uuid
+
+from playwright.sync_api import expect
+
+# Notes every CSP violation the page sees; read back by the quality tests.
+CSP_PROBE = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
+});
+"""
+
+PASSWORD = "a long enough password"
+
+
+class Tab:
+    """A page plus what it logged: console errors, page errors, off-origin requests."""
+
+    def __init__(self, context, base_url):
+        self.context = context
+        self.page = context.new_page()
+        self.base_url = base_url
+        self.errors = []
+        self.foreign = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", self._request)
+
+    def _request(self, request):
+        if not request.url.startswith(self.base_url) and not request.url.startswith("data:"):
+            self.foreign.append(request.url)
+
+    def goto(self, path):
+        self.page.goto(self.base_url + path)
+        expect(self.page.locator("main h1")).to_be_visible()
+
+    def wait_synced(self, timeout=15_000):
+        expect(self.page.locator("#sync-status")).to_have_text("All changes saved", timeout=timeout)
+
+    def wait_for_service_worker(self):
+        self.page.evaluate("""async () => {
+          await navigator.serviceWorker.ready;
+          if (!navigator.serviceWorker.controller) {
+            await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+          }
+        }""")
+
+    def api(self, path):
+        response = self.page.request.get(self.base_url + path)
+        assert response.ok, (path, response.status, response.text())
+        return response.json()
+
+    def csp_violations(self):
+        return self.page.evaluate("window.__csp ?? []")
+
+
+class Rebound:
+    def __init__(self, browser, base_url):
+        self.browser = browser
+        self.base_url = base_url
+        self.contexts = []
+
+    def tab(self, dark=False, **kwargs):
+        context = self.browser.new_context(
+            base_url=self.base_url,
+            viewport={"width": 390, "height": 844},
+            color_scheme="dark" if dark else "light",
+            **kwargs,
+        )
+        context.add_init_script(CSP_PROBE)
+        self.contexts.append(context)
+        return Tab(context, self.base_url)
+
+    def close(self):
+        for context in self.contexts:
+            context.close()
+
+    # --- steps -----------------------------------------------------------
+
+    @staticmethod
+    def new_email():
+        return f"e2e-{uuid.uuid4().hex[:12]}@example.com"
+
+    def sign_up(self, tab, email=None, name=None):
+        email = email or self.new_email()
+        page = tab.page
+        tab.goto("/")
+        page.get_by_role("button", name="Sign up").click()
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(PASSWORD)
+        if name:
+            page.get_by_label("What should we call you? (optional)").fill(name)
+        page.get_by_role("button", name="Sign up").click()
+        expect(page).to_have_url(re.compile(r"/today$"))
+        expect(page.get_by_role("button", name="Log a rejection")).to_be_visible()
+        return email
+
+    def sign_in(self, tab, email):
+        page = tab.page
+        tab.goto("/")
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page).to_have_url(re.compile(r"/today$"))
+
+    def log_rejection(self, tab, company, role=None, stage=None, mood=None, emotions=(), feelings=None):
+        page = tab.page
+        page.get_by_role("button", name="Log a rejection").first.click()
+        page.get_by_label("Company").fill(company)
+        if role:
+            page.get_by_label("Role (optional)").fill(role)
+        if stage:
+            page.get_by_role("radio", name=stage, exact=True).check()
+        page.get_by_role("button", name="Next").click()
+        if mood:
+            page.get_by_role("radio", name=mood, exact=True).check()
+        for emotion in emotions:
+            page.get_by_role("checkbox", name=emotion, exact=True).check()
+        page.get_by_role("button", name="Next").click()
+        if feelings:
+            page.get_by_label("How I feel").fill(feelings)
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_role("heading", name="Thank you for writing it down")).to_be_visible()
+
+    def open_rejection(self, tab, company):
+        tab.page.get_by_role("link", name="Rejections", exact=True).click()
+        tab.page.get_by_role("link", name=re.compile(re.escape(company))).first.click()
+        expect(tab.page.get_by_role("heading", level=1, name=company)).to_be_visible()

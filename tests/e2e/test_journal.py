@@ -1,0 +1,112 @@
+"""Strategies 1 and 3: log a rejection, reflect on it, find the lesson again."""
+import re
+
+from playwright.sync_api import expect
+
+
+def test_sign_up_log_rejection_and_lesson_survive_reload(app):
+    tab = app.tab()
+    page = tab.page
+    app.sign_up(tab, name="Sam")
+    app.log_rejection(tab, "Northwind", role="Designer", stage="Interview", mood="Low",
+                      emotions=["Disappointed", "Anxious"], feelings="Gutted, honestly.")
+    response = page.locator(".response")
+    expect(response).to_contain_text("Northwind")
+    expect(response).to_contain_text("disappointed and anxious")
+
+    page.get_by_role("link", name="Reflect on it").click()
+    expect(page.get_by_role("heading", level=1, name="Northwind")).to_be_visible()
+    page.get_by_label("What did I learn?").fill("Prepare one story per requirement.")
+    page.get_by_label("What went well?").click()  # leaving the field saves it
+
+    page.get_by_role("link", name="Lessons", exact=True).click()
+    lessons = page.get_by_role("list", name="Your lessons")
+    expect(lessons).to_contain_text("Prepare one story per requirement.")
+    expect(lessons).to_contain_text("Northwind")
+
+    page.reload()
+    expect(page.get_by_role("list", name="Your lessons")).to_contain_text("Prepare one story per requirement.")
+
+    tab.wait_synced()
+    [saved] = tab.api("/api/rejections")
+    assert saved["company"] == "Northwind"
+    assert saved["stage"] == "interview"
+    assert saved["mood"] == 2
+    assert sorted(saved["emotions"]) == ["anxious", "disappointed"]
+    assert saved["lessons"] == "Prepare one story per requirement."
+    assert not tab.errors
+
+
+def test_today_never_lists_past_rejections(app):
+    tab = app.tab()
+    app.sign_up(tab)
+    app.log_rejection(tab, "Contoso Ltd", stage="Application")
+    tab.page.get_by_role("link", name="Back to Today").click()
+    expect(tab.page.get_by_role("heading", name="What to do next")).to_be_visible()
+    # A suggestion may name the company once, but there is no list of rejections here.
+    expect(tab.page.get_by_role("list", name="Your rejections")).to_have_count(0)
+
+
+def test_company_is_the_only_required_field(app):
+    tab = app.tab()
+    page = tab.page
+    app.sign_up(tab)
+    page.get_by_role("button", name="Log a rejection").click()
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_text("That’s the only thing we need")).to_be_visible()
+    expect(page.get_by_label("Company")).to_be_focused()
+    page.get_by_label("Company").fill("Fabrikam")
+    page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="Thank you for writing it down")).to_be_visible()
+
+
+def test_feedback_helper_builds_the_email(app):
+    tab = app.tab()
+    page = tab.page
+    app.sign_up(tab, name="Robin")
+    app.log_rejection(tab, "Tailspin", role="Data Analyst", stage="Final round")
+    page.get_by_role("link", name="Reflect on it").click()
+    email = page.get_by_label("Feedback request email")
+    expect(email).to_have_value(re.compile(r"Data Analyst role at Tailspin"))
+    expect(email).to_have_value(re.compile(r"final round"))
+    expect(email).to_have_value(re.compile(r"Robin$"))
+    mailto = page.get_by_role("link", name="Open in email app")
+    expect(mailto).to_have_attribute("href", re.compile(r"^mailto:\?subject=.*Tailspin.*&body="))
+    page.get_by_role("radio", name="Asked").check()
+    expect(page.get_by_text(re.compile(r"^Asked on"))).to_be_visible()
+    page.get_by_label("Feedback you received").fill("Strong portfolio; wanted more SQL.")
+    page.get_by_role("checkbox", name=re.compile("Catastrophizing")).check()
+    expect(page.get_by_text("What is the most likely outcome")).to_be_visible()
+    page.get_by_label("A kinder, truer way to see it").fill("One final round means I am close.")
+    page.get_by_label("What went well?").click()
+    tab.wait_synced()
+    [saved] = tab.api("/api/rejections")
+    assert saved["feedback_status"] == "requested"
+    assert saved["feedback_requested_on"]
+    assert saved["feedback"] == "Strong portfolio; wanted more SQL."
+    assert saved["thinking_traps"] == ["catastrophizing"]
+    assert saved["reframe"] == "One final round means I am close."
+
+
+def test_delete_can_be_undone_and_then_reaches_the_server(app):
+    tab = app.tab()
+    page = tab.page
+    app.sign_up(tab)
+    app.log_rejection(tab, "Keep Me")
+    app.log_rejection_from_list = None
+    page.get_by_role("link", name="Back to Today").click()
+    app.log_rejection(tab, "Delete Me")
+    tab.wait_synced()
+    app.open_rejection(tab, "Keep Me")
+    page.get_by_role("button", name="Delete this rejection").click()
+    page.get_by_role("button", name="Undo").click()
+    expect(page.get_by_role("list", name="Your rejections")).to_contain_text("Keep Me")
+    app.open_rejection(tab, "Delete Me")
+    page.get_by_role("button", name="Delete this rejection").click()
+    expect(page.get_by_role("list", name="Your rejections")).not_to_contain_text("Delete Me")
+    page.wait_for_timeout(5500)  # the delete waits 5 s for Undo, then syncs
+    tab.wait_synced()
+    companies = [r["company"] for r in tab.api("/api/rejections")]
+    assert companies == ["Keep Me"]
