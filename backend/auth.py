@@ -1,5 +1,5 @@
 """Flask-Login wiring: the cookie carries a session secret, looked up per request."""
-from flask import current_app, session
+from flask import request, session
 
 from .errors import ApiError
 from .extensions import login_manager
@@ -21,11 +21,11 @@ def sign_in(user, device_label):
     """Open a new server-side session for `user` and put its secret in the cookie."""
     from flask_login import login_user
 
-    token = sessions.start(user, device_label)
+    label = device_label or sessions.device_from_user_agent(request.user_agent.string)
+    token = sessions.start(user, label)
     session.clear()
     session.permanent = True
     login_user(user)
-    current_app.logger.debug("signed in %s", user.id)
     return token
 
 

@@ -29,9 +29,10 @@ class ApiClient:
     def delete(self, path, json=None, **kw):
         return self.request("DELETE", path, json=json, **kw)
 
-    def register(self, email=None, password=PASSWORD, **extra):
+    def register(self, email=None, password=PASSWORD, headers=None, **extra):
         email = email or f"user-{uuid.uuid4().hex[:8]}@example.org"
-        response = self.post("/api/auth/register", {"email": email, "password": password, **extra})
+        response = self.post("/api/auth/register", {"email": email, "password": password, **extra},
+                             headers=headers)
         assert response.status_code == 201, response.get_json()
         self.email = email
         self.user = response.get_json()

@@ -61,7 +61,7 @@ def blueprint_for(ent):
         @blp.doc(summary=f"Delete one of the {label} (it leaves a tombstone for sync)")
         @blp.response(204)
         def delete(self, record_id):
-            records.delete(current_user, ent.name, record_id)
+            records.delete(current_user, ent.name, record_id, twice_ok=False)
             db.session.commit()
 
     return blp

@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update as sql_update
+from sqlalchemy import String, select, update as sql_update
 
 from ..errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from ..extensions import db
@@ -88,17 +88,32 @@ def update(user, name, record_id, values):
     return row
 
 
-def delete(user, name, record_id):
+def delete(user, name, record_id, twice_ok=True):
+    """Leave a tombstone. Deleting twice changes nothing: fine for sync (two devices may
+    delete one record), 404 over REST (`twice_ok=False`), where the record is gone."""
     ent = entity(name)
     if not ent.client_creates:
         raise Forbidden("Nudges cannot be deleted; dismiss them instead.")
-    row = get_owned(ent.model, user.id, record_id, live=False)
+    row = get_owned(ent.model, user.id, record_id, live=not twice_ok)
     if row.deleted_at is not None:
-        return row  # deleting twice changes nothing
+        return row
     row.version = bump_version(user.id)
     row.deleted_at = row.updated_at = utcnow()
+    _scrub(ent, row)
     db.session.flush()
     return row
+
+
+def _scrub(ent, row):
+    """A tombstone keeps only what sync needs: the user's words are gone with it."""
+    for name in ent.writable:
+        column = ent.model.__table__.columns[name]
+        if name in rules.LIST_FIELDS:
+            setattr(row, name, [])
+        elif isinstance(column.type, String) and column.nullable:
+            setattr(row, name, None)
+        elif isinstance(column.type, String):
+            setattr(row, name, "")
 
 
 def upsert(user, name, record_id, raw_fields):

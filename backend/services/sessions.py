@@ -17,6 +17,21 @@ def _hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def device_from_user_agent(user_agent):
+    """A short, human label such as "Chrome on Android" for the devices list."""
+    ua = user_agent or ""
+    browser = next((name for key, name in (
+        ("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"),
+    ) if key in ua), None)
+    system = next((name for key, name in (
+        ("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
+        ("Mac OS X", "Mac"), ("Linux", "Linux"),
+    ) if key in ua), None)
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or "Unknown device"
+
+
 def start(user, device_label=None):
     token = secrets.token_urlsafe(32)
     row = Session(token_hash=_hash(token), user_id=user.id, device_label=device_label)

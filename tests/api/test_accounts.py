@@ -222,3 +222,10 @@ def test_operator_can_set_a_password_from_the_command_line(app, user):
     result = runner.invoke(args=["users", "set-password", "nobody@example.org"],
                            input="a brand new password\na brand new password\n")
     assert result.exit_code != 0 and "No account" in result.output
+
+
+def test_a_device_without_a_label_is_named_from_its_browser(app):
+    phone = ApiClient(app.test_client())
+    phone.register(headers={"User-Agent": "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 "
+                                          "(KHTML, like Gecko) Chrome/130.0 Mobile Safari/537.36"})
+    assert phone.get("/api/me/sessions").get_json()[0]["device_label"] == "Chrome on Android"

@@ -274,3 +274,20 @@ def test_nudges_are_read_only_except_their_marks(app, user, db_state):
     error_of(user.post("/api/nudges", {"kind": "apply"}), 405, "method_not_allowed")
     error_of(user.delete(f"/api/nudges/{nudge_id}"), 405, "method_not_allowed")
     assert db_state() == before
+
+
+def test_a_deleted_record_keeps_no_words_of_the_user(app, user):
+    record = make(user, "rejections", feelings="Gutted", lessons="Ask earlier",
+                  emotions=["sad"])
+    assert user.delete(f"/api/rejections/{record['id']}").status_code == 204
+    from backend.models import Rejection
+    with app.app_context():
+        row = db.session.get(Rejection, uuid.UUID(record["id"]))
+        assert row.deleted_at is not None
+        assert (row.company, row.feelings, row.lessons, row.emotions) == ("", None, None, [])
+
+
+def test_deleting_twice_is_404_the_second_time(user):
+    record = make(user, "contacts")
+    assert user.delete(f"/api/contacts/{record['id']}").status_code == 204
+    error_of(user.delete(f"/api/contacts/{record['id']}"), 404, "not_found")
