@@ -2,6 +2,7 @@
 from ..extensions import api
 from ..services.entities import ENTITIES
 from . import accounts, health, me, push, records
+from ..sync import api as sync_api
 
 
 def register(app):
@@ -15,3 +16,4 @@ def register(app):
         api.register_blueprint(blueprint)
     for ent in ENTITIES.values():
         api.register_blueprint(records.blueprint_for(ent))
+    api.register_blueprint(sync_api.blp)

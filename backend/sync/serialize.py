@@ -1,0 +1,78 @@
+"""A fast serializer for pulled records.
+
+marshmallow's dump costs far more than the rest of a sync pull (FACTS.md), so
+a pull selects only the columns the entity schema sends and converts each
+value with a plain function chosen once per field from the schema. A test
+checks that the result equals `entity.schema.dump(row)` for every entity.
+"""
+from datetime import timezone
+
+from marshmallow import fields
+
+
+def _same(value):
+    return value
+
+
+def _text(value):
+    return None if value is None else str(value)
+
+
+def _moment(value):
+    return None if value is None else value.astimezone(timezone.utc).isoformat()
+
+
+def _day(value):
+    return None if value is None else value.isoformat()
+
+
+def _integer(value):
+    return None if value is None else int(value)
+
+
+def _boolean(value):
+    return None if value is None else bool(value)
+
+
+def _listing(value):
+    return None if value is None else list(value)
+
+
+def converter_for(field):
+    """A plain function that turns a column value into what `field` dumps."""
+    if isinstance(field, fields.UUID):
+        return _text
+    if isinstance(field, fields.DateTime):
+        if field.format not in (None, "iso", "iso8601"):
+            raise TypeError(f"No fast path for {field!r}")
+        return _moment
+    if isinstance(field, fields.Date):
+        if field.format not in (None, "iso", "iso8601"):
+            raise TypeError(f"No fast path for {field!r}")
+        return _day
+    if isinstance(field, fields.Integer):
+        return _integer
+    if isinstance(field, fields.Boolean):
+        return _boolean
+    if isinstance(field, fields.String):
+        return _same
+    if isinstance(field, fields.List) and isinstance(field.inner, (fields.String,)):
+        return _listing
+    raise TypeError(f"No fast path for {field!r}; add one (and let the test cover it)")
+
+
+class RecordSerializer:
+    """Columns to select and a function from a row tuple to the schema's dict."""
+
+    def __init__(self, entity):
+        schema = entity.schema
+        dumped = [(name, field) for name, field in schema.fields.items() if not field.load_only]
+        self.entity = entity.name
+        self.names = [field.data_key or name for name, field in dumped]
+        self.columns = [getattr(entity.model, field.attribute or name) for name, field in dumped]
+        self.converters = [converter_for(field) for _, field in dumped]
+        self.version_index = self.names.index("version")
+
+    def data(self, values):
+        return {name: convert(value) for name, convert, value
+                in zip(self.names, self.converters, values)}

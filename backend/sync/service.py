@@ -1,0 +1,140 @@
+"""The sync service: apply a request's mutations in order, then pull (SPEC §5).
+
+Writes go through services.records, the one write service REST uses too, so
+both bump versions the same way. The caller gets plain dicts back; this
+module commits (or rolls back) the request's one transaction.
+"""
+from datetime import timedelta
+
+from sqlalchemy import delete as sql_delete, select, update as sql_update
+
+from ..errors import Invalid
+from ..extensions import db
+from ..models import AppliedMutation, VersionCounter, utcnow
+from ..services import records
+from ..services.entities import ENTITIES
+from .protocol import check_mutation, error_of, merge_changes
+from .serialize import RecordSerializer
+
+KEEP_APPLIED = timedelta(days=30)
+SERIALIZERS = {name: RecordSerializer(ent) for name, ent in ENTITIES.items()}
+
+
+def sync(user, cursor, limit, mutations):
+    """One sync exchange for `user`; returns the response body as a dict.
+
+    Raises errors.Invalid (422, nothing applied) for a cursor beyond the user's
+    version. Any unexpected error propagates with nothing committed.
+    """
+    try:
+        current = _lock_counter(user.id) if mutations else _read_counter(user.id)
+        if cursor is not None and cursor > current:
+            raise Invalid(fields={"cursor": [
+                f"Must be at most your current version, {current}; "
+                "start again from a null cursor."]})
+        applied, rejected = apply_mutations(user, mutations)
+        upper = _read_counter(user.id) if mutations else current
+        changes, next_cursor, has_more = pull(user.id, cursor or 0, limit, upper)
+        if mutations:
+            db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return {"applied": applied, "rejected": rejected, "changes": changes,
+            "cursor": next_cursor, "has_more": has_more}
+
+
+def apply_mutations(user, mutations):
+    """Apply each mutation in order; a refused one is reported and skipped."""
+    if not mutations:
+        return [], []
+    _forget_old_mutations(user.id)
+    done = _applied_ids(user.id, {m["mutation_id"] for m in mutations})
+    applied, rejected = [], []
+    for item in mutations:
+        mutation_id = item["mutation_id"]
+        if mutation_id not in done:
+            error = _apply_one(user, item)
+            if error is not None:
+                rejected.append({"mutation_id": str(mutation_id), "error": error.as_dict()})
+                continue
+            db.session.add(AppliedMutation(user_id=user.id, mutation_id=mutation_id))
+            done.add(mutation_id)
+        applied.append(str(mutation_id))
+    db.session.flush()
+    return applied, rejected
+
+
+def _apply_one(user, item):
+    # The write service checks everything a mutation needs before it writes any
+    # of it (only the counter bump comes first, which leaves a harmless gap).
+    try:
+        mutation = check_mutation(item, ENTITIES)
+        if mutation.op == "upsert":
+            records.upsert(user, mutation.entity, mutation.id, mutation.fields)
+        else:
+            records.delete(user, mutation.entity, mutation.id)
+    except Exception as exc:
+        error = error_of(exc)
+        if error is None:
+            raise
+        return error
+    return None
+
+
+def pull(user_id, cursor, limit, upper):
+    """Changes with versions in (cursor, upper], each record once, oldest first.
+
+    `upper` is the user's counter value read before these queries: every
+    version up to it has committed (the counter row is locked from bump to
+    commit), so nothing at or below the next cursor can still appear later.
+    """
+    per_entity = []
+    if upper > cursor:
+        for name, serializer in SERIALIZERS.items():
+            per_entity.append(_pull_entity(user_id, name, serializer, cursor, limit, upper))
+    return merge_changes(per_entity, limit, max(upper, cursor))
+
+
+def _pull_entity(user_id, name, serializer, cursor, limit, upper):
+    model = ENTITIES[name].model
+    rows = db.session.execute(
+        select(model.deleted_at, *serializer.columns)
+        .where(model.user_id == user_id, model.version > cursor, model.version <= upper)
+        .order_by(model.version).limit(limit + 1)).all()
+    id_at, version_at = 1 + serializer.names.index("id"), 1 + serializer.version_index
+    return [{"entity": name, "id": str(row[id_at]), "version": row[version_at],
+             "deleted": row[0] is not None,
+             "data": None if row[0] is not None else serializer.data(row[1:])}
+            for row in rows]
+
+
+def _read_counter(user_id):
+    return db.session.execute(
+        select(VersionCounter.seq).where(VersionCounter.user_id == user_id)).scalar_one()
+
+
+def _lock_counter(user_id):
+    """The user's version, with their counter row locked until commit.
+
+    A no-op UPDATE takes the row lock on PostgreSQL and the write lock on
+    SQLite, so two requests of one user apply their mutations one after the
+    other and a retried mutation id is seen as applied, never applied twice.
+    """
+    return db.session.execute(
+        sql_update(VersionCounter).where(VersionCounter.user_id == user_id)
+        .values(seq=VersionCounter.seq).returning(VersionCounter.seq)).scalar_one()
+
+
+def _applied_ids(user_id, mutation_ids):
+    return set(db.session.execute(
+        select(AppliedMutation.mutation_id).where(AppliedMutation.user_id == user_id,
+                                                  AppliedMutation.mutation_id.in_(mutation_ids))
+    ).scalars())
+
+
+def _forget_old_mutations(user_id):
+    """Applied mutation ids are kept 30 days (SPEC §5)."""
+    db.session.execute(
+        sql_delete(AppliedMutation).where(AppliedMutation.user_id == user_id,
+                                          AppliedMutation.applied_at < utcnow() - KEEP_APPLIED))

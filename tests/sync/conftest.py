@@ -1,0 +1,62 @@
+"""Fixtures and settings of the sync tests.
+
+HYPOTHESIS_PROFILE picks how hard the property tests look: `ci` (the default:
+200 examples, derandomized so a CI run is repeatable), `local` (1,000 random
+examples, for a run before a change to the protocol) or `quick` (25).
+The settings apply to this folder's tests only.
+"""
+import os
+import uuid
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+PROFILES = {
+    "ci": {"max_examples": 200, "derandomize": True},
+    "local": {"max_examples": 1000},
+    "quick": {"max_examples": 25},
+}
+
+
+def sync_settings(http=False):
+    name = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+    chosen = dict(PROFILES.get(name, PROFILES["ci"]))
+    if http:
+        # One test over real HTTP shows the wire works; the test client does the volume.
+        chosen["max_examples"] = max(10, chosen["max_examples"] // 10)
+    return settings(deadline=None, stateful_step_count=25, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+                    **chosen)
+
+
+def mutation(entity="rejections", op="upsert", record_id=None, fields=None, mutation_id=None):
+    """A sync mutation with fresh ids unless given."""
+    item = {"mutation_id": str(mutation_id or uuid.uuid4()), "entity": entity, "op": op,
+            "id": str(record_id or uuid.uuid4())}
+    if fields is not None:
+        item["fields"] = fields
+    return item
+
+
+def sync(client, mutations=(), cursor=None, limit=None, status=200):
+    """POST /api/sync and check the status; returns the JSON body."""
+    body = {"cursor": cursor, "mutations": list(mutations)}
+    if limit is not None:
+        body["limit"] = limit
+    response = client.post("/api/sync", body)
+    assert response.status_code == status, response.get_json()
+    return response.get_json()
+
+
+@pytest.fixture
+def pull_all():
+    """Every change of the user from a null cursor, as {(entity, id): change}."""
+    def pull(client):
+        state, cursor = {}, None
+        while True:
+            answer = sync(client, cursor=cursor, limit=1000)
+            state.update({(c["entity"], c["id"]): c for c in answer["changes"]})
+            cursor = answer["cursor"]
+            if not answer["has_more"]:
+                return state
+    return pull

@@ -1,0 +1,163 @@
+"""Property test: three devices edit offline, sync in random order, push twice and
+lose answers, and still end up equal to the server, which equals the oracle.
+
+Examples per run come from HYPOTHESIS_PROFILE (see conftest.py): `ci` (the
+default, 200), `local` (1,000), `quick` (25).
+"""
+import threading
+
+import pytest
+from hypothesis import strategies as st
+from hypothesis.stateful import (RuleBasedStateMachine, invariant, rule,
+                                 run_state_machine_as_test)
+from werkzeug.serving import make_server
+
+from .conftest import sync_settings
+from .devices import (Device, HttpTransport, Oracle, FlaskTransport, full_state,
+                      new_user_with_sessions)
+
+DEVICES = 3
+WORDS = ["", "ok", "better today", "Zoë ✓", "a longer note about the week"]
+ENTITY_FIELDS = {
+    "contacts": {
+        "name": st.sampled_from(["Ana", "Ben", "Chloé"]),
+        "relationship": st.sampled_from(["friend", "family", "mentor", None]),
+        "notes": st.sampled_from(WORDS),
+        "check_in_every_days": st.integers(1, 30) | st.none(),
+    },
+    "checkins": {
+        "mood": st.integers(1, 5),
+        "note": st.sampled_from(WORDS),
+        "emotions": st.lists(st.sampled_from(["sad", "hopeful", "numb"]), max_size=2,
+                             unique=True),
+    },
+    "applications": {
+        "company": st.sampled_from(["Acme", "Globex", "Initech"]),
+        "role": st.sampled_from(["Engineer", "Designer", None]),
+        "status": st.sampled_from(["applied", "screening", "interviewing", "rejected"]),
+        "notes": st.sampled_from(WORDS),
+    },
+}
+REQUIRED = {"contacts": "name", "checkins": "mood", "applications": "company"}
+
+
+@st.composite
+def new_record(draw):
+    entity = draw(st.sampled_from(sorted(ENTITY_FIELDS)))
+    return entity, draw(some_fields(entity, REQUIRED[entity]))
+
+
+@st.composite
+def some_fields(draw, entity, required=None):
+    strategies = ENTITY_FIELDS[entity]
+    names = draw(st.lists(st.sampled_from(sorted(strategies)), min_size=1, unique=True))
+    if required and required not in names:
+        names.append(required)
+    return {name: draw(strategies[name]) for name in names}
+
+
+def machine_for(make_transports):
+    class Devices(RuleBasedStateMachine):
+        def __init__(self):
+            super().__init__()
+            transports, self.observer = make_transports()
+            self.devices = [Device(f"device {n}", t) for n, t in enumerate(transports)]
+            self.oracle = Oracle()
+
+        @rule(n=st.integers(0, DEVICES - 1), record=new_record())
+        def create(self, n, record):
+            self.devices[n].create(*record)
+
+        @rule(n=st.integers(0, DEVICES - 1), data=st.data())
+        def edit(self, n, data):
+            device = self.devices[n]
+            keys = device.live_keys()
+            if keys:
+                key = data.draw(st.sampled_from(keys))
+                device.edit(key, data.draw(some_fields(key[0])))
+
+        @rule(n=st.integers(0, DEVICES - 1), data=st.data())
+        def delete(self, n, data):
+            device = self.devices[n]
+            keys = device.live_keys()
+            if keys:
+                device.delete(data.draw(st.sampled_from(keys)))
+
+        @rule(n=st.integers(0, DEVICES - 1), limit=st.sampled_from([1, 2, 5, 500]),
+              mode=st.sampled_from(["normal", "normal", "lost", "duplicate"]))
+        def sync(self, n, limit, mode):
+            device = self.devices[n]
+            body = device.request(limit)
+            if mode in ("lost", "duplicate"):
+                self.oracle.apply(body["mutations"])
+                device.send(body)  # the answer never reaches the device
+            if mode == "lost":
+                return
+            self.exchange(device, body)
+
+        @rule()
+        def everyone_syncs_twice(self):
+            self.settle()
+
+        def exchange(self, device, body):
+            applied, rejected = self.oracle.apply(body["mutations"])
+            answer = device.send(body)
+            assert answer["applied"] == applied
+            assert {r["mutation_id"]: r["error"]["code"] for r in answer["rejected"]} == rejected
+            for change in answer["changes"]:
+                key = (change["entity"], change["id"])
+                if key in self.oracle.tombstoned:
+                    assert change["deleted"], f"{key} came back to life"
+            device.receive(answer)
+
+        def settle(self):
+            for _ in range(2):
+                for device in self.devices:
+                    while True:
+                        self.exchange(device, device.request())
+                        if not device.outbox:
+                            break
+            server = full_state(self.observer)
+            for device in self.devices:
+                assert device.outbox == []
+                assert device.local == server, device.name
+
+        @invariant()
+        def server_matches_oracle(self):
+            # Every acknowledged mutation's effect is there; tombstones stay tombstones.
+            self.oracle.matches(full_state(self.observer))
+
+        def teardown(self):
+            self.settle()
+
+    return Devices
+
+
+def test_devices_converge_over_the_test_client(app):
+    def transports():
+        _, cookies = new_user_with_sessions(app, DEVICES + 1)
+        made = [FlaskTransport(app, cookie) for cookie in cookies]
+        return made[:DEVICES], made[DEVICES]
+
+    run_state_machine_as_test(machine_for(transports), settings=sync_settings())
+
+
+@pytest.fixture
+def live_server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+def test_devices_converge_over_real_http(app, live_server):
+    name = app.config["SESSION_COOKIE_NAME"]
+
+    def transports():
+        _, cookies = new_user_with_sessions(app, DEVICES + 1)
+        made = [HttpTransport(live_server, name, cookie) for cookie in cookies]
+        return made[:DEVICES], made[DEVICES]
+
+    run_state_machine_as_test(machine_for(transports), settings=sync_settings(http=True))
