@@ -108,7 +108,11 @@ export function stop() {
   setState('idle', 0);
 }
 
-store.events.addEventListener('write', (e) => schedule(e.detail?.after ? e.detail.after + 50 : 500));
+store.events.addEventListener('write', async (e) => {
+  schedule(e.detail?.after ? e.detail.after + 50 : 500);
+  // Show the waiting change at once, so "All changes saved" is never stale.
+  if (enabled) setState(navigator.onLine ? (e.detail?.after ? 'saved' : 'syncing') : 'offline', await store.pendingCount());
+});
 addEventListener('online', () => syncNow());
 addEventListener('offline', async () => setState('offline', await store.pendingCount()));
 document.addEventListener('visibilitychange', () => {

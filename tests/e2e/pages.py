@@ -14,6 +14,25 @@ document.addEventListener('securitypolicyviolation', (e) => {
 
 PASSWORD = "a long enough password"
 
+OUTBOX_EMPTY = """async () => {
+  const db = await new Promise((ok) => {
+    const r = indexedDB.open('rebound');
+    r.onupgradeneeded = () => r.transaction.abort();  // never create the app's database here
+    r.onsuccess = () => ok(r.result);
+    r.onerror = () => ok(null);
+  });
+  if (!db) return false;
+  try {
+    const count = await new Promise((ok) => {
+      const r = db.transaction('outbox').objectStore('outbox').count();
+      r.onsuccess = () => ok(r.result);
+    });
+    return count === 0;
+  } finally {
+    db.close();
+  }
+}"""
+
 
 class Tab:
     """A page plus what it logged: console errors, page errors, off-origin requests."""
@@ -37,6 +56,8 @@ class Tab:
         expect(self.page.locator("main h1")).to_be_visible()
 
     def wait_synced(self, timeout=15_000):
+        """Waits until the outbox is empty and the status says so."""
+        self.page.wait_for_function(OUTBOX_EMPTY, timeout=timeout, polling=100)
         expect(self.page.locator("#sync-status")).to_have_text("All changes saved", timeout=timeout)
 
     def wait_for_service_worker(self):

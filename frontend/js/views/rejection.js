@@ -2,7 +2,7 @@
 // and its details. Every field saves to the local store as you type; edits
 // pulled from other devices appear in fields you are not typing in.
 
-import { h, field, chips, clear, debounce, toast, showDate, localDate } from '../ui.js';
+import { h, field, chips, clear, append, debounce, toast, showDate, localDate } from '../ui.js';
 import { navigate } from '../router.js';
 import * as store from '../store.js';
 import { session } from '../session.js';
@@ -35,7 +35,7 @@ export async function rejectionView(ctx) {
     f.input.addEventListener('input', () => { dirty = true; push(); });
     f.input.addEventListener('change', () => push.flush());
     refreshers.push(() => {
-      if (document.activeElement !== f.input && !dirty && f.input.value !== (r[name] ?? '')) f.input.value = r[name] ?? '';
+      if (!dirty && f.input.value !== (r[name] ?? '')) f.input.value = r[name] ?? '';
     });
     ctx.onCleanup(() => push.flush());
     return f;
@@ -87,7 +87,7 @@ export async function rejectionView(ctx) {
   refreshers.push(() => {
     const set = new Set(r.thinking_traps ?? []);
     if (!trapBox.contains(document.activeElement)) trapInputs.forEach((i) => { i.checked = set.has(i.value); });
-    clear(prompts).append(TRAPS.filter(([v]) => set.has(v)).map(([, name, , prompt]) => h('li', {}, h('strong', { text: `${name}: ` }), prompt)));
+    append(clear(prompts), TRAPS.filter(([v]) => set.has(v)).map(([, name, , prompt]) => h('li', {}, h('strong', { text: `${name}: ` }), prompt)));
   });
 
   // Feedback ---------------------------------------------------------------

@@ -1,7 +1,7 @@
 // Today looks forward: a check-in, the "Log a rejection" button and what
 // to do next. Past rejections live in their own list, never here.
 
-import { h, chips, field, clear } from '../ui.js';
+import { h, chips, field, clear, append } from '../ui.js';
 import { navigate } from '../router.js';
 import * as store from '../store.js';
 import { session } from '../session.js';
@@ -76,7 +76,7 @@ export async function todayView(ctx) {
   const next = h('ul', { class: 'cards' });
   const draw = async () => {
     const items = suggestions(await store.list('rejections'), await store.list('checkins'));
-    clear(next).append(items.map((s) => h('li', { class: 'card' },
+    append(clear(next), items.map((s) => h('li', { class: 'card' },
       h('h3', { text: s.title }),
       h('p', { text: s.body }),
       s.href ? h('a', { href: s.href, class: 'more' }, s.link) : null)));

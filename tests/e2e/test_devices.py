@@ -1,0 +1,52 @@
+"""Two devices, one account: edits travel both ways and field-level merge
+keeps concurrent edits of different fields of one rejection."""
+from playwright.sync_api import expect
+
+
+def test_edit_on_one_device_appears_on_the_other(app):
+    phone, laptop = app.tab(), app.tab()
+    email = app.sign_up(phone)
+    app.sign_in(laptop, email)
+
+    app.log_rejection(phone, "Shared Co", stage="Interview")
+    phone.wait_synced()
+    laptop.page.reload()  # a start syncs
+    app.open_rejection(laptop, "Shared Co")
+    laptop.page.get_by_label("What did I learn?").fill("Practise the case study aloud.")
+    laptop.page.locator("main h1").click()
+    laptop.wait_synced()
+
+    phone.page.get_by_role("link", name="Lessons", exact=True).click()
+    phone.page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # back to the app: sync
+    expect(phone.page.get_by_role("list", name="Your lessons")).to_contain_text("Practise the case study aloud.")
+
+
+def test_concurrent_edits_of_different_fields_both_survive(app):
+    phone, laptop = app.tab(), app.tab()
+    email = app.sign_up(phone)
+    app.log_rejection(phone, "Merge Co", stage="Final round")
+    phone.wait_synced()
+    app.sign_in(laptop, email)
+    laptop.wait_synced()
+    for tab in (phone, laptop):
+        tab.wait_for_service_worker()
+        app.open_rejection(tab, "Merge Co")
+        tab.context.set_offline(True)
+
+    phone.page.get_by_label("What went well?").fill("Clear answers on the system design.")
+    phone.page.locator("main h1").click()
+    laptop.page.get_by_label("What did I learn?").fill("Ask for the rubric beforehand.")
+    laptop.page.locator("main h1").click()
+    for tab in (phone, laptop):
+        expect(tab.page.locator("#sync-status")).to_have_text("Offline — 1 change waiting")
+
+    for tab in (phone, laptop):
+        tab.context.set_offline(False)
+        tab.wait_synced()
+    phone.page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # pull the laptop's edit
+    for tab in (phone, laptop):
+        expect(tab.page.get_by_label("What went well?")).to_have_value("Clear answers on the system design.")
+        expect(tab.page.get_by_label("What did I learn?")).to_have_value("Ask for the rubric beforehand.")
+    [saved] = phone.api("/api/rejections")
+    assert saved["went_well"] == "Clear answers on the system design."
+    assert saved["lessons"] == "Ask for the rubric beforehand."

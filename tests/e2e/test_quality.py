@@ -1,0 +1,152 @@
+"""Every screen, light and dark: no serious or critical axe-core violation,
+no CSP violation, no console error, no request to another origin; a
+screenshot of each at 390×844 in tests/e2e/screenshots/."""
+import gzip
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+BUDGET = 60 * 1024
+
+AXE_RUN = """async () => {
+  const result = await axe.run(document, { resultTypes: ['violations'] });
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 4).map((n) => n.target.join(' ')),
+  }));
+}"""
+
+
+class Inspector:
+    def __init__(self, tab, axe_source, scheme):
+        self.tab = tab
+        self.axe_source = axe_source
+        self.scheme = scheme
+        self.problems = []
+        self.seen = []
+        SHOTS.mkdir(exist_ok=True)
+
+    def check(self, name, sections=()):
+        page = self.tab.page
+        expect(page.locator("main h1")).to_be_visible()
+        page.wait_for_timeout(150)  # let late renders and the toast settle
+        page.evaluate(self.axe_source)
+        for v in page.evaluate(AXE_RUN):
+            if v["impact"] in ("serious", "critical"):
+                self.problems.append(f"{name}: axe {v['impact']} {v['id']} ({v['help']}) at {v['nodes']}")
+        for violation in self.tab.csp_violations():
+            self.problems.append(f"{name}: CSP violation {violation}")
+        for error in self.tab.errors:
+            self.problems.append(f"{name}: console error {error}")
+        self.tab.errors.clear()
+        for url in self.tab.foreign:
+            self.problems.append(f"{name}: request left the origin: {url}")
+        self.tab.foreign.clear()
+        page.screenshot(path=SHOTS / f"{name}-{self.scheme}.png")
+        for section in sections:  # long screens: one shot per part
+            page.locator(section).scroll_into_view_if_needed()
+            page.evaluate("(s) => document.querySelector(s).scrollIntoView()", section)
+            page.screenshot(path=SHOTS / f"{name}-{section.strip('#.')}-{self.scheme}.png")
+        self.seen.append(name)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_screen_is_accessible_and_clean(app, axe_source, scheme):
+    tab = app.tab(dark=scheme == "dark")
+    page = tab.page
+    look = Inspector(tab, axe_source, scheme)
+
+    for path, name in [("/", "welcome"), ("/signup", "sign-up"), ("/signin", "sign-in"), ("/help", "help")]:
+        tab.goto(path)
+        look.check(name)
+
+    app.sign_up(tab, name="Alex")
+    look.check("today")
+
+    page.get_by_role("button", name="Log a rejection").click()
+    page.get_by_label("Company").fill("Globex")
+    page.get_by_label("Role (optional)").fill("Product Manager")
+    page.get_by_role("radio", name="Interview", exact=True).check()
+    look.check("log-1-what-happened")
+    page.get_by_role("button", name="Next").click()
+    page.get_by_role("radio", name="Very low", exact=True).check()
+    page.get_by_role("checkbox", name="Sad", exact=True).check()
+    page.get_by_role("checkbox", name="Frustrated", exact=True).check()
+    look.check("log-2-how-it-feels")
+    page.get_by_role("button", name="Next").click()
+    page.get_by_label("How I feel").fill("I really wanted this one.")
+    look.check("log-3-own-words")
+    page.get_by_role("button", name="Save").click()
+    look.check("log-done")
+
+    page.get_by_role("link", name="Reflect on it").click()
+    page.get_by_label("What went well?").fill("Good rapport with the panel.")
+    page.get_by_label("What did I learn?").fill("Ask about the team's roadmap early.")
+    page.get_by_role("checkbox", name=re.compile("Mind reading")).check()
+    page.get_by_label("Company").first.focus()
+    page.locator("summary").click()
+    look.check("rejection-detail", sections=["#reflect", "#traps", "#feedback", ".more-details"])
+
+    for path, name in [("/rejections", "rejections"), ("/lessons", "lessons"), ("/account", "account"),
+                       ("/nowhere", "not-found")]:
+        tab.goto(path)
+        look.check(name)
+
+    tab.goto("/today")
+    page.get_by_role("radio", name="Very low", exact=True).check()
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_text("Thanks for checking in")).to_be_visible()
+    look.check("today-after-check-in")
+
+    assert not look.problems, "\n".join(look.problems)
+    assert len(look.seen) == 15
+
+
+def test_first_load_fits_the_gzip_budget(app, live_server):
+    tab = app.tab(service_workers="block")
+    responses = []
+    tab.page.on("response", lambda r: responses.append(r))
+    tab.goto("/")
+    tab.page.wait_for_load_state("networkidle")
+    sizes = {}
+    for r in responses:
+        if r.request.resource_type in ("document", "stylesheet", "script") and r.url.startswith(live_server):
+            sizes[r.url[len(live_server):]] = len(gzip.compress(r.body(), 9))
+    sw = tab.page.request.get(live_server + "/sw.js")
+    sizes["/sw.js"] = len(gzip.compress(sw.body(), 9))
+    total = sum(sizes.values())
+    print(f"first load: {len(sizes)} files, {total / 1024:.1f} KB gzip of {BUDGET // 1024} KB")
+    assert "/js/main.js" in sizes and "/css/app.css" in sizes
+    assert total <= BUDGET, sizes
+
+
+def test_keyboard_alone_logs_a_rejection(app):
+    tab = app.tab()
+    page = tab.page
+    app.sign_up(tab)
+    page.get_by_role("button", name="Log a rejection").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Company")).to_be_visible()
+    page.get_by_label("Company").focus()
+    page.keyboard.type("Initech")
+    page.keyboard.press("Enter")  # submits the step: Next
+    expect(page.get_by_role("radio", name="Okay", exact=True)).to_be_visible()
+    page.keyboard.press("Tab")  # from the step heading into the mood group
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("radio", name="Low", exact=True)).to_be_checked()
+    page.keyboard.press("Tab")  # emotions, one stop each
+    page.keyboard.press("Space")
+    expect(page.get_by_role("checkbox", name="Disappointed")).to_be_checked()
+    page.get_by_role("button", name="Next").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")  # the feelings note
+    page.keyboard.type("Fine, really.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Save")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Thank you for writing it down")).to_be_visible()

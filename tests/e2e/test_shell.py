@@ -1,0 +1,76 @@
+"""The installable shell: manifest and icons, the service worker's
+precache list, and the rules the CSP and the SPEC set for the source."""
+import json
+import re
+import struct
+import urllib.request
+from pathlib import Path
+
+FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
+
+
+def fetch(url):
+    with urllib.request.urlopen(url, timeout=5) as r:
+        return r.status, r.headers, r.read()
+
+
+def png_size(data):
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_manifest_makes_the_app_installable(live_server):
+    status, headers, body = fetch(live_server + "/manifest.webmanifest")
+    assert status == 200
+    manifest = json.loads(body)
+    assert manifest["name"] and manifest["short_name"]
+    assert manifest["start_url"] == "/" and manifest["scope"] == "/"
+    assert manifest["display"] == "standalone"
+    assert manifest["theme_color"] and manifest["background_color"]
+    seen = set()
+    for icon in manifest["icons"]:
+        _, _, data = fetch(live_server + icon["src"])
+        w, h = png_size(data)
+        assert icon["sizes"] == f"{w}x{h}", icon
+        seen.add((icon["sizes"], icon.get("purpose", "any")))
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= seen
+
+
+def test_page_links_icons_and_one_module_script(live_server):
+    _, _, body = fetch(live_server + "/")
+    html = body.decode()
+    assert re.findall(r"<script[^>]*>", html) == ['<script type="module" src="/js/main.js">']
+    for rel in ("manifest", "icon", "apple-touch-icon"):
+        href = re.search(rf'<link rel="{rel}" href="([^"]+)"', html).group(1)
+        assert fetch(live_server + href)[0] == 200
+    w, h = png_size(fetch(live_server + "/icons/apple-touch-icon.png")[2])
+    assert (w, h) == (180, 180)
+    assert fetch(live_server + "/icons/badge-96.png")[0] == 200
+    assert fetch(live_server + "/favicon.ico")[0] == 200
+
+
+def test_service_worker_precaches_every_shell_file():
+    source = (FRONTEND / "sw.js").read_text()
+    shell = set(re.findall(r"^\s+'(/[^']*)',$", source, re.M))
+    files = {
+        "/" + str(p.relative_to(FRONTEND))
+        for p in FRONTEND.rglob("*")
+        if p.is_file() and p.name not in ("sw.js", "index.html")
+    }
+    assert shell == files | {"/"}
+    assert re.search(r"const VERSION = '[^']+';", source)
+
+
+def test_source_has_no_inline_script_style_or_html_injection():
+    for path in FRONTEND.rglob("*"):
+        if path.suffix not in (".html", ".js", ".css"):
+            continue
+        text = path.read_text()
+        for banned in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "style=", ".style.", "eval(", "new Function"):
+            assert banned not in text, f"{path.name} uses {banned}"
+        if path.suffix == ".html":
+            assert not re.search(r"<script(?![^>]*\bsrc=)", text), f"inline script in {path.name}"
+            assert "<style" not in text
+            assert not re.search(r"\son[a-z]+=", text), f"inline handler in {path.name}"
+        if path.suffix == ".js":
+            assert not re.search(r"https?://(?!findahelpline\.com)", text), f"{path.name} names another origin"
