@@ -229,3 +229,42 @@ def test_a_device_without_a_label_is_named_from_its_browser(app):
     phone.register(headers={"User-Agent": "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 "
                                           "(KHTML, like Gecko) Chrome/130.0 Mobile Safari/537.36"})
     assert phone.get("/api/me/sessions").get_json()[0]["device_label"] == "Chrome on Android"
+
+
+def test_passwords_are_hashed_with_argon2id_at_owasps_floor(app, user):
+    from backend.services.accounts import find_by_email
+
+    with app.app_context():
+        stored = find_by_email(user.email).password_hash
+        assert stored.startswith("$argon2id$") and "m=19456,t=2,p=1" in stored
+
+
+def test_a_session_unused_for_30_days_has_ended(app, user):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from backend.extensions import db
+    from backend.models import Session, utcnow
+
+    with app.app_context():
+        db.session.execute(update(Session).values(last_seen_at=utcnow() - timedelta(days=31)))
+        db.session.commit()
+    error_of(user.get("/api/me"), 401, "unauthorized")
+
+
+def test_a_session_used_within_30_days_is_kept_alive(app, user):
+    from datetime import timedelta
+
+    from sqlalchemy import select, update
+
+    from backend.extensions import db
+    from backend.models import Session, utcnow
+
+    with app.app_context():
+        db.session.execute(update(Session).values(last_seen_at=utcnow() - timedelta(days=29)))
+        db.session.commit()
+    assert user.get("/api/me").status_code == 200
+    with app.app_context():
+        seen = db.session.execute(select(Session.last_seen_at)).scalar_one()
+        assert utcnow() - seen < timedelta(minutes=1)
