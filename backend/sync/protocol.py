@@ -26,11 +26,11 @@ class MutationSchema(ma.Schema):
 
     mutation_id = fields.UUID(required=True, metadata={
         "description": "Client-made UUID; a mutation id already applied is not applied again."})
-    entity = fields.Raw(metadata={"type": "string", "description": "An entity name, e.g. rejections."})
-    op = fields.Raw(metadata={"type": "string", "enum": list(OPS)})
-    id = fields.Raw(metadata={"type": "string", "format": "uuid",
+    entity = fields.Raw(allow_none=True, metadata={"type": "string", "description": "An entity name, e.g. rejections."})
+    op = fields.Raw(allow_none=True, metadata={"type": "string", "enum": list(OPS)})
+    id = fields.Raw(allow_none=True, metadata={"type": "string", "format": "uuid",
                               "description": "The record's id (the client makes it on create)."})
-    fields_ = fields.Raw(data_key="fields", attribute="fields", metadata={
+    fields_ = fields.Raw(data_key="fields", attribute="fields", allow_none=True, metadata={
         "type": "object", "description": "upsert: the fields to set (field-level merge)."})
 
 

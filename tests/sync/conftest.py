@@ -60,3 +60,33 @@ def pull_all():
             if not answer["has_more"]:
                 return state
     return pull
+
+
+@pytest.fixture
+def count_rows(app):
+    """How many rows a table holds, straight from the database."""
+    from sqlalchemy import text
+
+    from backend.extensions import db
+
+    def count(table):
+        with app.app_context():
+            return db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+    return count
+
+
+@pytest.fixture
+def snapshot(app):
+    """Every row of every table, to show that a refused request changed nothing."""
+    from backend.extensions import db
+
+    def take():
+        with app.app_context():
+            state = {}
+            for table in db.metadata.sorted_tables:
+                if table.name == "sessions":
+                    continue  # last_seen_at is bookkeeping, not data
+                rows = db.session.execute(table.select()).all()
+                state[table.name] = sorted(tuple(map(repr, row)) for row in rows)
+            return state
+    return take

@@ -1,0 +1,239 @@
+"""Bad input to POST /api/sync, split as SPEC §5 splits it.
+
+Whole request refused with 422 and nothing applied (each body also carries a
+good mutation, to show it was not applied); or one mutation refused in
+`rejected` with its code while the rest apply.
+"""
+import uuid
+
+import pytest
+
+from .conftest import mutation, sync
+from .test_sync_api import _make_nudge
+
+GOOD = {"mutation_id": "0b7e8c52-3d1f-4a36-9b4e-5c0c8d1e2f30", "entity": "checkins",
+        "op": "upsert", "id": "6a1f3c9e-2b7d-4e58-8f0a-1c2d3e4f5a6b", "fields": {"mood": 3}}
+
+
+def _refused(user, body, **post_kwargs):
+    response = user.post("/api/sync", body, **post_kwargs)
+    assert response.status_code == 422, response.get_json()
+    error = response.get_json()["error"]
+    assert error["status"] == 422 and error["code"] == "validation_error"
+    return error["fields"]
+
+
+@pytest.mark.parametrize("body", [[GOOD], "mutations", 42, True, None],
+                         ids=["list", "string", "number", "boolean", "null"])
+def test_sync_body_that_is_not_an_object_is_refused(user, snapshot, body):
+    before = snapshot()
+    fields = _refused(user, body)
+    assert list(fields) == ["_schema"]
+    assert snapshot() == before
+
+
+def test_sync_without_a_body_is_refused(user, snapshot):
+    before = snapshot()
+    response = user.client.post("/api/sync", headers={"X-Requested-With": "rebound"})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"] == {"_schema": ["The body must be a JSON object."]}
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("cursor, message", [
+    (-1, "Must be greater than or equal to 0."),
+    ("3", "Not a valid integer."),
+    (1.5, "Not a valid integer."),
+    (True, "Not a valid integer."),
+])
+def test_sync_cursor_of_the_wrong_shape_is_refused(user, snapshot, cursor, message):
+    before = snapshot()
+    assert _refused(user, {"cursor": cursor, "mutations": [GOOD]}) == {"cursor": [message]}
+    assert snapshot() == before
+
+
+def test_sync_cursor_beyond_the_users_version_is_refused(user, snapshot):
+    top = sync(user, [mutation("checkins", fields={"mood": 2})])["cursor"]
+    before = snapshot()
+    fields = _refused(user, {"cursor": top + 1, "mutations": [GOOD]})
+    assert list(fields) == ["cursor"] and str(top) in fields["cursor"][0]
+    assert snapshot() == before
+
+
+def test_sync_cursor_is_checked_before_the_requests_own_mutations(user, snapshot):
+    # The good mutation would raise the version to 1, but the cursor is checked first.
+    before = snapshot()
+    assert list(_refused(user, {"cursor": 1, "mutations": [GOOD]})) == ["cursor"]
+    assert snapshot() == before
+
+
+def test_sync_cursor_beyond_the_version_is_per_user(user, other_user):
+    top = sync(other_user, [mutation("checkins", fields={"mood": 2})] * 1)["cursor"]
+    assert list(_refused(user, {"cursor": top})) == ["cursor"]
+
+
+@pytest.mark.parametrize("limit", [0, 1001, -5, "10", 2.0, None])
+def test_sync_limit_out_of_range_is_refused(user, snapshot, limit):
+    before = snapshot()
+    fields = _refused(user, {"cursor": None, "mutations": [GOOD], "limit": limit})
+    assert list(fields) == ["limit"]
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("limit", [1, 1000])
+def test_sync_limit_at_the_bounds_is_accepted(user, limit):
+    assert sync(user, limit=limit)["cursor"] == 0
+
+
+@pytest.mark.parametrize("mutations", [{"0": GOOD}, "none", 7, None],
+                         ids=["object", "string", "number", "null"])
+def test_sync_mutations_that_are_not_a_list_are_refused(user, snapshot, mutations):
+    before = snapshot()
+    assert list(_refused(user, {"cursor": None, "mutations": mutations})) == ["mutations"]
+    assert snapshot() == before
+
+
+def test_sync_more_than_500_mutations_are_refused(user, snapshot):
+    before = snapshot()
+    items = [mutation("checkins", fields={"mood": 3}) for _ in range(501)]
+    assert _refused(user, {"cursor": None, "mutations": items}) == {
+        "mutations": ["Longer than maximum length 500."]}
+    assert snapshot() == before
+
+
+def test_sync_exactly_500_mutations_are_accepted(user, count_rows):
+    items = [mutation("checkins", fields={"mood": 3}) for _ in range(500)]
+    answer = sync(user, items)
+    assert len(answer["applied"]) == 500 and count_rows("checkins") == 500
+
+
+@pytest.mark.parametrize("item, field", [
+    ("not an object", "mutations.1._schema"),
+    (["a", "list"], "mutations.1._schema"),
+    ({"entity": "checkins", "op": "upsert", "id": str(uuid.uuid4()), "fields": {"mood": 1}},
+     "mutations.1.mutation_id"),
+    ({**GOOD, "mutation_id": "not-a-uuid"}, "mutations.1.mutation_id"),
+    ({**GOOD, "mutation_id": 12345}, "mutations.1.mutation_id"),
+    ({**GOOD, "mutation_id": None}, "mutations.1.mutation_id"),
+], ids=["string", "list", "missing-id", "bad-uuid", "number-id", "null-id"])
+def test_sync_item_without_a_valid_mutation_id_refuses_the_whole_request(
+        user, snapshot, item, field):
+    before = snapshot()
+    fields = _refused(user, {"cursor": None, "mutations": [GOOD, item]})
+    assert list(fields) == [field]
+    assert snapshot() == before
+
+
+# Per mutation: refused in `rejected`, the rest applied ------------------------------
+
+
+def _one_refused(user, bad, count_rows, table="checkins"):
+    """Send bad between two good mutations; return the refusal, check the good ones applied."""
+    before = count_rows(table)
+    good = [mutation("checkins", fields={"mood": 2}), mutation("checkins", fields={"mood": 4})]
+    answer = sync(user, [good[0], bad, good[1]])
+    assert answer["applied"] == [g["mutation_id"] for g in good]
+    [refused] = answer["rejected"]
+    assert refused["mutation_id"] == bad["mutation_id"]
+    after = count_rows(table)
+    assert after == before + (2 if table == "checkins" else 0)
+    return refused["error"]
+
+
+def test_sync_unknown_entity_is_rejected(user, count_rows):
+    error = _one_refused(user, mutation("users", fields={"email": "x@example.org"}), count_rows)
+    assert error == {"code": "unknown_entity", "message": "Unknown entity 'users'."}
+
+
+@pytest.mark.parametrize("entity", [None, 5, "Rejections", ""])
+def test_sync_entity_that_is_not_a_known_name_is_rejected(user, count_rows, entity):
+    assert _one_refused(user, mutation(entity, fields={}), count_rows)["code"] == "unknown_entity"
+
+
+@pytest.mark.parametrize("op", ["update", "UPSERT", None, 1])
+def test_sync_unknown_op_is_rejected(user, count_rows, op):
+    error = _one_refused(user, mutation("checkins", op, fields={"mood": 1}), count_rows)
+    assert error["code"] == "unknown_op"
+
+
+def test_sync_invalid_fields_are_rejected_with_field_messages(user, count_rows):
+    error = _one_refused(user, mutation("checkins", fields={"mood": 9, "emotions": "sad"}),
+                         count_rows)
+    assert error["code"] == "validation_error"
+    assert error["fields"] == {"mood": ["Must be greater than or equal to 1 and less than or "
+                                        "equal to 5."],
+                               "emotions": ["Not a valid list."]}
+
+
+def test_sync_missing_required_field_on_create_is_rejected(user, count_rows):
+    error = _one_refused(user, mutation("contacts", fields={"notes": "no name"}), count_rows,
+                         "contacts")
+    assert error["fields"] == {"name": ["Missing data for required field."]}
+
+
+@pytest.mark.parametrize("fields, key", [
+    ({"mood": 3, "version": 99}, "version"),
+    ({"mood": 3, "id": str(uuid.uuid4())}, "id"),
+    ({"mood": 3, "surprise": 1}, "surprise"),
+])
+def test_sync_fields_the_schema_does_not_take_are_rejected(user, count_rows, fields, key):
+    error = _one_refused(user, mutation("checkins", fields=fields), count_rows)
+    assert error["code"] == "validation_error" and key in error["fields"]
+
+
+def test_sync_record_id_that_is_not_a_uuid_is_rejected(user, count_rows):
+    bad = mutation("checkins", fields={"mood": 3})
+    bad["id"] = "42"
+    error = _one_refused(user, bad, count_rows)
+    assert error == {"code": "validation_error", "message": "The record id must be a UUID.",
+                     "fields": {"id": ["Not a valid UUID."]}}
+
+
+def test_sync_fields_that_are_not_an_object_are_rejected(user, count_rows):
+    error = _one_refused(user, mutation("checkins", fields=["mood", 3]), count_rows)
+    assert error["code"] == "validation_error" and list(error["fields"]) == ["fields"]
+
+
+def test_sync_delete_of_an_unknown_record_is_not_found(user, count_rows):
+    error = _one_refused(user, mutation("checkins", "delete"), count_rows)
+    assert error["code"] == "not_found"
+
+
+def test_sync_upsert_on_a_deleted_record_is_gone(user, count_rows):
+    rid = uuid.uuid4()
+    sync(user, [mutation("checkins", record_id=rid, fields={"mood": 1}),
+                mutation("checkins", "delete", rid)])
+    error = _one_refused(user, mutation("checkins", record_id=rid, fields={"mood": 5}),
+                         count_rows)
+    assert error["code"] == "gone"
+    tombstone = [c for c in sync(user)["changes"] if c["id"] == str(rid)]
+    assert tombstone[0]["deleted"] is True
+
+
+def test_sync_nudge_fields_a_client_may_not_write_are_forbidden(app, user, count_rows,
+                                                                 snapshot):
+    nudge_id = _make_nudge(app, user)
+    before = snapshot()["nudges"]
+    error = _one_refused(user, mutation("nudges", record_id=nudge_id,
+                                        fields={"title": "Mine now", "read": True}), count_rows)
+    assert error["code"] == "forbidden" and list(error["fields"]) == ["title"]
+    assert snapshot()["nudges"] == before
+
+
+def test_sync_client_cannot_delete_a_nudge(app, user, count_rows, snapshot):
+    nudge_id = _make_nudge(app, user)
+    before = snapshot()["nudges"]
+    error = _one_refused(user, mutation("nudges", "delete", nudge_id), count_rows)
+    assert error["code"] == "forbidden"
+    assert snapshot()["nudges"] == before
+
+
+def test_sync_client_cannot_create_a_nudge(user, count_rows):
+    error = _one_refused(user, mutation("nudges", fields={"read": True}), count_rows, "nudges")
+    assert error["code"] == "not_found"
+
+
+def test_sync_refused_mutation_id_is_not_remembered(user, count_rows):
+    bad = mutation("checkins", fields={"mood": 0})
+    _one_refused(user, bad, count_rows)
+    assert count_rows("applied_mutations") == 2

@@ -1,0 +1,80 @@
+"""Another user's records: never written, never revealed, never pulled."""
+import uuid
+
+import pytest
+
+from .conftest import mutation, sync
+
+
+@pytest.fixture
+def their_contact(other_user):
+    rid = uuid.uuid4()
+    sync(other_user, [mutation("contacts", record_id=rid, fields={"name": "Theirs"})])
+    return rid
+
+
+def test_sync_upsert_of_another_users_record_is_not_found_and_changes_nothing(
+        user, other_user, their_contact, snapshot):
+    before = snapshot()
+    bad = mutation("contacts", record_id=their_contact, fields={"name": "Mine now"})
+    answer = sync(user, [bad])
+    assert answer["rejected"] == [{"mutation_id": bad["mutation_id"], "error": {
+        "code": "not_found", "message": "No such record."}}]
+    assert answer["applied"] == [] and answer["changes"] == []
+    after = snapshot()
+    assert after["contacts"] == before["contacts"]
+    assert after["applied_mutations"] == before["applied_mutations"]
+    assert other_user.get(f"/api/contacts/{their_contact}").get_json()["name"] == "Theirs"
+
+
+def test_sync_delete_of_another_users_record_is_not_found_and_changes_nothing(
+        user, other_user, their_contact, snapshot):
+    before = snapshot()["contacts"]
+    answer = sync(user, [mutation("contacts", "delete", their_contact)])
+    assert answer["rejected"][0]["error"]["code"] == "not_found"
+    assert snapshot()["contacts"] == before
+    assert other_user.get(f"/api/contacts/{their_contact}").status_code == 200
+
+
+def test_sync_another_users_deleted_record_is_not_found_not_gone(user, other_user):
+    rid = uuid.uuid4()
+    sync(other_user, [mutation("contacts", record_id=rid, fields={"name": "x"}),
+                      mutation("contacts", "delete", rid)])
+    answer = sync(user, [mutation("contacts", record_id=rid, fields={"name": "y"})])
+    # "gone" would tell that the id exists; it is not_found like any unknown id.
+    assert answer["rejected"][0]["error"]["code"] == "not_found"
+
+
+def test_sync_reference_to_another_users_record_is_a_validation_error(user, their_contact):
+    answer = sync(user, [mutation("outreach", fields={"contact_id": str(their_contact)})])
+    error = answer["rejected"][0]["error"]
+    assert error["code"] == "validation_error" and list(error["fields"]) == ["contact_id"]
+
+
+def test_sync_another_users_nudge_is_not_found(app, user, other_user):
+    from .test_sync_api import _make_nudge
+
+    nudge_id = _make_nudge(app, other_user)
+    answer = sync(user, [mutation("nudges", record_id=nudge_id, fields={"read": True})])
+    assert answer["rejected"][0]["error"]["code"] == "not_found"
+
+
+def test_sync_pull_never_returns_another_users_rows(user, other_user, pull_all):
+    mine = [mutation(entity, fields=fields) for entity, fields in [
+        ("contacts", {"name": "Mine"}), ("checkins", {"mood": 2})]]
+    theirs = [mutation(entity, fields=fields) for entity, fields in [
+        ("contacts", {"name": "Theirs"}), ("checkins", {"mood": 5}),
+        ("applications", {"company": "Theirs Inc"})]]
+    sync(other_user, theirs)
+    sync(user, mine)
+    sync(other_user, [mutation("contacts", "delete", theirs[0]["id"])])
+    pulled = pull_all(user)
+    assert set(pulled) == {(m["entity"], m["id"]) for m in mine}
+    assert set(pull_all(other_user)) == {(m["entity"], m["id"]) for m in theirs}
+
+
+def test_sync_versions_and_cursors_are_per_user(user, other_user):
+    for _ in range(3):
+        sync(other_user, [mutation("checkins", fields={"mood": 3})])
+    answer = sync(user, [mutation("checkins", fields={"mood": 1})])
+    assert answer["cursor"] == 1 and answer["changes"][0]["version"] == 1
