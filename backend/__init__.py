@@ -17,9 +17,11 @@ def create_app(overrides=None):
 def register_extensions(app):
     from . import models  # noqa: F401  (the models must be known to Alembic)
     from .auth import init_login
+    from .database import configure_engine
     from .extensions import api, db, limiter, migrate
 
     db.init_app(app)
+    configure_engine(app)
     migrate.init_app(app, db, directory=_migrations_dir())
     init_login(app)
     limiter.init_app(app)

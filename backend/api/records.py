@@ -107,6 +107,8 @@ def _page(ent, paging):
     live = (model.user_id == current_user.id, model.deleted_at.is_(None))
     paging.item_count = db.session.execute(
         select(func.count()).select_from(model).where(*live)).scalar_one()
+    if paging.first_item >= paging.item_count:
+        return []  # past the end (and never an offset too large for the database)
     return db.session.execute(
         select(model).where(*live).order_by(*ent.newest_first)
         .offset(paging.first_item).limit(paging.page_size)).scalars().all()

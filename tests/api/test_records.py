@@ -291,3 +291,9 @@ def test_deleting_twice_is_404_the_second_time(user):
     record = make(user, "contacts")
     assert user.delete(f"/api/contacts/{record['id']}").status_code == 204
     error_of(user.delete(f"/api/contacts/{record['id']}"), 404, "not_found")
+
+
+def test_a_page_far_past_the_end_is_empty(user):
+    make(user, "rejections")
+    response = user.get("/api/rejections?page=2305843009213687842&page_size=5")
+    assert response.status_code == 200 and response.get_json() == []
