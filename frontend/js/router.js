@@ -46,7 +46,18 @@ export async function render() {
     isCurrent: () => my === token,
   };
   const view = found?.view ?? routes.find((r) => r.pattern === '*').view;
-  const el = await view(ctx);
+  let el;
+  try {
+    el = await view(ctx);
+  } catch (err) {
+    reportError(err); // still an uncaught error for the console and the tests
+    el = document.createElement('section');
+    const h1 = document.createElement('h1');
+    h1.textContent = 'Something went wrong';
+    const p = document.createElement('p');
+    p.textContent = 'Your data is safe on this device. Try going back, or reload the app.';
+    el.append(h1, p);
+  }
   if (my !== token) {
     cleanups.forEach((fn) => fn());
     return;

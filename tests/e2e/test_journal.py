@@ -110,3 +110,29 @@ def test_delete_can_be_undone_and_then_reaches_the_server(app):
     tab.wait_synced()
     companies = [r["company"] for r in tab.api("/api/rejections")]
     assert companies == ["Keep Me"]
+
+
+def test_refused_change_is_shown_on_its_record_and_can_be_discarded(app):
+    tab = app.tab()
+    page = tab.page
+    app.sign_up(tab)
+    app.log_rejection(tab, "Strict Co", mood="Okay")
+    page.get_by_role("link", name="Reflect on it").click()
+    tab.wait_synced()
+    # A write the form would never produce, straight into the app's own store module.
+    page.evaluate("""async () => {
+      const store = await import('/js/store.js');
+      const id = location.pathname.split('/').pop();
+      await store.save('rejections', id, { mood: 9 });
+    }""")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("This change couldn’t be saved")
+    expect(alert).to_contain_text("mood")
+    page.get_by_role("link", name="Rejections", exact=True).click()
+    expect(page.get_by_role("list", name="Your rejections")).to_contain_text("Not saved — open to fix")
+    app.open_rejection(tab, "Strict Co")
+    page.get_by_role("button", name="Discard my change").click()
+    expect(page.get_by_role("alert")).to_have_count(0)
+    assert page.evaluate("""async () => (await (await import('/js/store.js')).list('rejections'))[0].mood""") == 3
+    [saved] = tab.api("/api/rejections")
+    assert saved["mood"] == 3

@@ -20,6 +20,17 @@ AXE_RUN = """async () => {
 }"""
 
 
+# Controls people tap, except links inside running text (WCAG 2.5.8 exempts those).
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+    'button, .button, .chip, .tabs a, .row, summary, .more, .back a, .trap, .brand, '
+    + 'input:not(.chip-input):not(.check), textarea')]
+  .filter((el) => el.offsetParent !== null)
+  .map((el) => [el, el.getBoundingClientRect()])
+  .filter(([, r]) => r.width < 44 || r.height < 44)
+  .map(([el, r]) => `${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 30)}" ${Math.round(r.width)}x${Math.round(r.height)}`)
+"""
+
+
 class Inspector:
     def __init__(self, tab, axe_source, scheme):
         self.tab = tab
@@ -37,6 +48,8 @@ class Inspector:
         for v in page.evaluate(AXE_RUN):
             if v["impact"] in ("serious", "critical"):
                 self.problems.append(f"{name}: axe {v['impact']} {v['id']} ({v['help']}) at {v['nodes']}")
+        for target in page.evaluate(SMALL_TARGETS):
+            self.problems.append(f"{name}: touch target under 44 px: {target}")
         for violation in self.tab.csp_violations():
             self.problems.append(f"{name}: CSP violation {violation}")
         for error in self.tab.errors:

@@ -81,13 +81,18 @@ export async function rejectionView(ctx) {
     trapBox.append(h('label', { class: 'trap' }, input, h('span', {}, h('strong', { text: name }), h('span', { class: 'example', text: ` ${example}` }))));
     return input;
   });
-  const prompts = h('ul', { class: 'prompts', 'aria-live': 'polite' });
+  const prompts = h('div', { class: 'prompts', 'aria-live': 'polite' });
   trapBox.addEventListener('change', () => save({ thinking_traps: trapInputs.filter((i) => i.checked).map((i) => i.value) }));
   const reframe = text('reframe', { label: 'A kinder, truer way to see it', rows: 3 });
   refreshers.push(() => {
     const set = new Set(r.thinking_traps ?? []);
     if (!trapBox.contains(document.activeElement)) trapInputs.forEach((i) => { i.checked = set.has(i.value); });
-    append(clear(prompts), TRAPS.filter(([v]) => set.has(v)).map(([, name, , prompt]) => h('li', {}, h('strong', { text: `${name}: ` }), prompt)));
+    const chosen = TRAPS.filter(([v]) => set.has(v));
+    clear(prompts);
+    if (chosen.length) {
+      prompts.append(h('p', { text: 'Questions that help:' }),
+        h('ul', {}, chosen.map(([, name, , prompt]) => h('li', {}, h('strong', { text: `${name}: ` }), prompt))));
+    }
   });
 
   // Feedback ---------------------------------------------------------------
