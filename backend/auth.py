@@ -1,5 +1,6 @@
 """Flask-Login wiring: the cookie carries a session secret, looked up per request."""
 from flask import request, session
+from flask_login import current_user, login_user, logout_user
 
 from .errors import ApiError
 from .extensions import login_manager
@@ -19,8 +20,8 @@ def init_login(app):
 
 def sign_in(user, device_label):
     """Open a new server-side session for `user` and put its secret in the cookie."""
-    from flask_login import login_user
-
+    if current_user.is_authenticated:
+        sessions.end(current_user.current_session)  # this device switches accounts
     label = device_label or sessions.device_from_user_agent(request.user_agent.string)
     token = sessions.start(user, label)
     session.clear()
@@ -30,8 +31,6 @@ def sign_in(user, device_label):
 
 
 def sign_out(user):
-    from flask_login import logout_user
-
     sessions.end(user.current_session)
     logout_user()
     session.clear()

@@ -268,3 +268,8 @@ def test_a_session_used_within_30_days_is_kept_alive(app, user):
     with app.app_context():
         seen = db.session.execute(select(Session.last_seen_at)).scalar_one()
         assert utcnow() - seen < timedelta(minutes=1)
+
+
+def test_signing_in_again_on_a_device_replaces_its_session(app, user):
+    assert user.post("/api/auth/login", {"email": user.email, "password": PASSWORD}).status_code == 200
+    assert len(user.get("/api/me/sessions").get_json()) == 1
