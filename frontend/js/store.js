@@ -245,8 +245,15 @@ export async function applySync(batch, res) {
       await request(outbox.delete(m.seq));
       const rec = await load(m.record);
       const error = refused.get(m.mutation_id);
-      if (rec && error && error.code !== 'gone' && m.op === 'upsert') {
-        rec.rejected.push({ mutation_id: m.mutation_id, fields: m.fields, error });
+      if (!rec) continue;
+      if (error) {
+        if (error.code !== 'gone' && m.op === 'upsert') rec.rejected.push({ mutation_id: m.mutation_id, fields: m.fields, error });
+      } else if (m.op === 'upsert') {
+        // Applied: the server now holds these fields, even before its copy is pulled.
+        rec.base = { ...(rec.base ?? {}), ...m.fields };
+      } else {
+        await request(records.delete(m.record));
+        dirty.set(m.record, null);
       }
     }
     for (const c of res.changes) {
