@@ -24,6 +24,11 @@ class Str(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs)
         if "\x00" in text:
             raise ma.ValidationError("Must not contain NUL characters.")
+        if not text.isascii():
+            try:
+                text.encode("utf-8")  # JSON may carry lone surrogates, which no database stores
+            except UnicodeEncodeError:
+                raise ma.ValidationError("Must be valid Unicode text.") from None
         return text
 
 
