@@ -237,3 +237,19 @@ def test_sync_refused_mutation_id_is_not_remembered(user, count_rows):
     bad = mutation("checkins", fields={"mood": 0})
     _one_refused(user, bad, count_rows)
     assert count_rows("applied_mutations") == 2
+
+
+def test_sync_text_with_a_lone_surrogate_is_a_validation_error(user, count_rows):
+    # JSON can escape a lone surrogate; no database can store it (it was a 500).
+    bad_id, good_id = uuid.uuid4(), uuid.uuid4()
+    body = ('{"mutations": [{"mutation_id": "%s", "entity": "contacts", "op": "upsert", '
+            '"id": "%s", "fields": {"name": "\\ud800"}}, {"mutation_id": "%s", '
+            '"entity": "contacts", "op": "upsert", "id": "%s", "fields": {"name": "ok"}}]}'
+            % (uuid.uuid4(), bad_id, uuid.uuid4(), good_id))
+    response = user.client.post("/api/sync", data=body, content_type="application/json",
+                                headers={"X-Requested-With": "rebound"})
+    assert response.status_code == 200
+    answer = response.get_json()
+    assert answer["rejected"][0]["error"]["fields"] == {"name": ["Must be valid Unicode text."]}
+    assert [c["id"] for c in answer["changes"]] == [str(good_id)]
+    assert count_rows("contacts") == 1
