@@ -111,7 +111,7 @@ def test_every_screen_is_accessible_and_clean(app, axe_source, scheme):
     tab.goto("/today")
     page.get_by_role("radio", name="Very low", exact=True).check()
     page.get_by_role("button", name="Save check-in").click()
-    expect(page.get_by_text("Thanks for checking in")).to_be_visible()
+    expect(page.get_by_text("Thanks for telling us")).to_be_visible()
     look.check("today-after-check-in")
 
     assert not look.problems, "\n".join(look.problems)

@@ -5,7 +5,7 @@ import { h, chips, field, clear, append } from '../ui.js';
 import { navigate } from '../router.js';
 import * as store from '../store.js';
 import { session } from '../session.js';
-import { MOODS, moodLabel } from '../content.js';
+import { MOODS } from '../content.js';
 
 const DAY = 86_400_000;
 const INTERVIEWISH = ['interview', 'final_round', 'offer'];
@@ -62,9 +62,11 @@ function checkinCard() {
     const fields = { mood: Number(value), at: new Date().toISOString() };
     if (note.input.value.trim()) fields.note = note.input.value.trim();
     await store.save('checkins', null, fields);
-    status.textContent = `Thanks for checking in. Feeling ${moodLabel(value).toLowerCase()} is noted.`;
-    if (Number(value) === 1) {
-      after.append(h('p', {}, 'That sounds really hard. ', h('a', { href: '/help' }, 'Talk to someone now'), '.'));
+    const n = Number(value);
+    status.textContent = ['Thanks for telling us. That sounds really hard.', 'Thanks for checking in. Go gently today.',
+      'Thanks for checking in.', 'Thanks for checking in. Glad to hear it.', 'Thanks for checking in. Enjoy it.'][n - 1];
+    if (n === 1) {
+      after.append(h('p', {}, 'You don’t have to carry it alone. ', h('a', { href: '/help' }, 'Talk to someone now'), '.'));
     }
     mood.set([]);
     note.input.value = '';
