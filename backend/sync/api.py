@@ -16,7 +16,8 @@ blp = Blueprint("sync", __name__, url_prefix="/api/sync",
 @login_required
 @blp.arguments(SyncRequestSchema)
 @blp.response(200, SyncResponseSchema)
-@blp.alt_response(422, schema=ErrorSchema, description="The whole request is refused; nothing was applied.")
+@blp.alt_response(422, schema=ErrorSchema,
+                  description="The whole request is refused; nothing was applied.")
 def post_sync(body):
     """Apply mutations in order, then pull every change after the cursor"""
     if not isinstance(request.get_json(silent=True), dict):

@@ -26,7 +26,8 @@ class MutationSchema(ma.Schema):
 
     mutation_id = fields.UUID(required=True, metadata={
         "description": "Client-made UUID; a mutation id already applied is not applied again."})
-    entity = fields.Raw(allow_none=True, metadata={"type": "string", "description": "An entity name, e.g. rejections."})
+    entity = fields.Raw(allow_none=True, metadata={
+        "type": "string", "description": "An entity name, e.g. rejections."})
     op = fields.Raw(allow_none=True, metadata={"type": "string", "enum": list(OPS)})
     id = fields.Raw(allow_none=True, metadata={"type": "string", "format": "uuid",
                               "description": "The record's id (the client makes it on create)."})
@@ -40,8 +41,8 @@ class SyncRequestSchema(ma.Schema):
 
     cursor = fields.Integer(strict=True, allow_none=True, load_default=None,
                             validate=validate.Range(min=0), metadata={
-                                "description": "The `cursor` of the last response; null on a first sync. "
-                                               "At most the user's current version."})
+                                "description": "The `cursor` of the last response; null on a "
+                                               "first sync. At most the user's current version."})
     mutations = fields.List(fields.Nested(MutationSchema), load_default=list,
                             validate=validate.Length(max=MAX_MUTATIONS))
     limit = fields.Integer(strict=True, load_default=DEFAULT_LIMIT,

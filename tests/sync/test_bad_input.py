@@ -36,7 +36,8 @@ def test_sync_without_a_body_is_refused(user, snapshot):
     before = snapshot()
     response = user.client.post("/api/sync", headers={"X-Requested-With": "rebound"})
     assert response.status_code == 422
-    assert response.get_json()["error"]["fields"] == {"_schema": ["The body must be a JSON object."]}
+    assert response.get_json()["error"]["fields"] == {
+        "_schema": ["The body must be a JSON object."]}
     assert snapshot() == before
 
 

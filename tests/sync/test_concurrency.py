@@ -17,8 +17,8 @@ from backend.extensions import db
 from backend.models import User
 from backend.services import records
 
-from .conftest import mutation, sync
-from .devices import new_user_with_sessions, FlaskTransport
+from .conftest import mutation
+from .devices import FlaskTransport, new_user_with_sessions
 
 WAIT = 0.5  # how long a step may take before we call it blocked
 
