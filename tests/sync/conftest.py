@@ -23,7 +23,7 @@ def sync_settings(http=False):
     chosen = dict(PROFILES.get(name, PROFILES["ci"]))
     if http:
         # One test over real HTTP shows the wire works; the test client does the volume.
-        chosen["max_examples"] = max(10, chosen["max_examples"] // 10)
+        chosen["max_examples"] = max(10, chosen["max_examples"] // 20)
     return settings(deadline=None, stateful_step_count=25, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
                     **chosen)

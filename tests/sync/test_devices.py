@@ -108,13 +108,14 @@ def machine_for(make_transports):
                 if key in self.oracle.tombstoned:
                     assert change["deleted"], f"{key} came back to life"
             device.receive(answer)
+            return answer
 
         def settle(self):
             for _ in range(2):
                 for device in self.devices:
                     while True:
-                        self.exchange(device, device.request())
-                        if not device.outbox:
+                        answer = self.exchange(device, device.request())
+                        if not device.outbox and not answer["has_more"]:
                             break
             server = full_state(self.observer)
             self.oracle.matches(server)
