@@ -183,3 +183,25 @@ def test_concurrent_syncs_of_one_user_lose_nothing(app):
     assert errors == []
     assert set(seen) == expected and len(expected) == 64
     assert sorted(seen.values()) == list(range(1, 65))
+
+
+def test_the_same_mutation_sent_by_two_requests_at_once_applies_once(app, count_rows):
+    """A retry racing the original: the counter row lock makes them take turns."""
+    _, cookies = new_user_with_sessions(app, 6)
+    transports = [FlaskTransport(app, cookie) for cookie in cookies]
+    items = [mutation("checkins", fields={"mood": n}) for n in (1, 2, 3)]
+    answers, start = [], threading.Barrier(len(transports))
+
+    def send(transport):
+        start.wait(5)
+        answers.append(transport.sync({"cursor": None, "mutations": items}))
+
+    threads = [threading.Thread(target=send, args=(t,)) for t in transports]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert [status for status, _ in answers] == [200] * len(transports), answers
+    for _, answer in answers:
+        assert answer["applied"] == [m["mutation_id"] for m in items]
+    assert count_rows("checkins") == 3 and count_rows("applied_mutations") == 3
