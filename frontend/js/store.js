@@ -103,8 +103,11 @@ export async function get(entity, id) {
   return rec && !rec.removed ? view(rec) : null;
 }
 
+// Local writes still in their transaction: already "waiting" for the status line.
+let writing = 0;
+
 export async function pendingCount() {
-  return withTx(['outbox'], 'readonly', (tx) => request(tx.objectStore('outbox').count()));
+  return writing + await withTx(['outbox'], 'readonly', (tx) => request(tx.objectStore('outbox').count()));
 }
 
 // ---- merging ------------------------------------------------------------
@@ -140,6 +143,19 @@ function blank(entity, id) {
 // Consecutive edits of one record share a mutation until it is sent.
 export async function save(entity, id, fields) {
   id ??= crypto.randomUUID();
+  writing += 1; // counted as waiting from the first moment, before the transaction
+  emit('writing');
+  try {
+    await saveTx(entity, id, fields);
+  } finally {
+    writing -= 1;
+  }
+  emit('change', { entity, id });
+  emit('write');
+  return id;
+}
+
+async function saveTx(entity, id, fields) {
   await withTx(['records', 'outbox'], 'readwrite', async (tx) => {
     const records = tx.objectStore('records');
     const outbox = tx.objectStore('outbox');
@@ -157,9 +173,6 @@ export async function save(entity, id, fields) {
     }
     await recompute(tx, rec);
   });
-  emit('change', { entity, id });
-  emit('write');
-  return id;
 }
 
 // Deletes wait in the outbox for `holdMs` so "Undo" can take them back.

@@ -108,6 +108,9 @@ export function stop() {
   setState('idle', 0);
 }
 
+store.events.addEventListener('writing', () => {
+  if (enabled) setState(navigator.onLine ? 'syncing' : 'offline', Math.max(state.pending, 1));
+});
 store.events.addEventListener('write', async (e) => {
   schedule(e.detail?.after ? e.detail.after + 50 : 500);
   // Show the waiting change at once, so "All changes saved" is never stale.
