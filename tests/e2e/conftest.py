@@ -114,7 +114,7 @@ def browser(playwright_instance):
 
 
 @pytest.fixture
-def app(browser, live_server):
+def rebound(browser, live_server):
     """Opens contexts on the live server; closes them after the test."""
     rebound = Rebound(browser, live_server)
     yield rebound

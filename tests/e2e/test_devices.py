@@ -3,15 +3,15 @@ keeps concurrent edits of different fields of one rejection."""
 from playwright.sync_api import expect
 
 
-def test_edit_on_one_device_appears_on_the_other(app):
-    phone, laptop = app.tab(), app.tab()
-    email = app.sign_up(phone)
-    app.sign_in(laptop, email)
+def test_edit_on_one_device_appears_on_the_other(rebound):
+    phone, laptop = rebound.tab(), rebound.tab()
+    email = rebound.sign_up(phone)
+    rebound.sign_in(laptop, email)
 
-    app.log_rejection(phone, "Shared Co", stage="Interview")
+    rebound.log_rejection(phone, "Shared Co", stage="Interview")
     phone.wait_synced()
     laptop.page.reload()  # a start syncs
-    app.open_rejection(laptop, "Shared Co")
+    rebound.open_rejection(laptop, "Shared Co")
     laptop.page.get_by_label("What did I learn?").fill("Practise the case study aloud.")
     laptop.page.locator("main h1").click()
     laptop.wait_synced()
@@ -21,16 +21,16 @@ def test_edit_on_one_device_appears_on_the_other(app):
     expect(phone.page.get_by_role("list", name="Your lessons")).to_contain_text("Practise the case study aloud.")
 
 
-def test_concurrent_edits_of_different_fields_both_survive(app):
-    phone, laptop = app.tab(), app.tab()
-    email = app.sign_up(phone)
-    app.log_rejection(phone, "Merge Co", stage="Final round")
+def test_concurrent_edits_of_different_fields_both_survive(rebound):
+    phone, laptop = rebound.tab(), rebound.tab()
+    email = rebound.sign_up(phone)
+    rebound.log_rejection(phone, "Merge Co", stage="Final round")
     phone.wait_synced()
-    app.sign_in(laptop, email)
+    rebound.sign_in(laptop, email)
     laptop.wait_synced()
     for tab in (phone, laptop):
         tab.wait_for_service_worker()
-        app.open_rejection(tab, "Merge Co")
+        rebound.open_rejection(tab, "Merge Co")
         tab.context.set_offline(True)
 
     phone.page.get_by_label("What went well?").fill("Clear answers on the system design.")

@@ -4,11 +4,11 @@ import re
 from playwright.sync_api import expect
 
 
-def test_sign_up_log_rejection_and_lesson_survive_reload(app):
-    tab = app.tab()
+def test_sign_up_log_rejection_and_lesson_survive_reload(rebound):
+    tab = rebound.tab()
     page = tab.page
-    app.sign_up(tab, name="Sam")
-    app.log_rejection(tab, "Northwind", role="Designer", stage="Interview", mood="Low",
+    rebound.sign_up(tab, name="Sam")
+    rebound.log_rejection(tab, "Northwind", role="Designer", stage="Interview", mood="Low",
                       emotions=["Disappointed", "Anxious"], feelings="Gutted, honestly.")
     response = page.locator(".response")
     expect(response).to_contain_text("Northwind")
@@ -37,20 +37,20 @@ def test_sign_up_log_rejection_and_lesson_survive_reload(app):
     assert not tab.errors
 
 
-def test_today_never_lists_past_rejections(app):
-    tab = app.tab()
-    app.sign_up(tab)
-    app.log_rejection(tab, "Contoso Ltd", stage="Application")
+def test_today_never_lists_past_rejections(rebound):
+    tab = rebound.tab()
+    rebound.sign_up(tab)
+    rebound.log_rejection(tab, "Contoso Ltd", stage="Application")
     tab.page.get_by_role("link", name="Back to Today").click()
     expect(tab.page.get_by_role("heading", name="What to do next")).to_be_visible()
     # A suggestion may name the company once, but there is no list of rejections here.
     expect(tab.page.get_by_role("list", name="Your rejections")).to_have_count(0)
 
 
-def test_company_is_the_only_required_field(app):
-    tab = app.tab()
+def test_company_is_the_only_required_field(rebound):
+    tab = rebound.tab()
     page = tab.page
-    app.sign_up(tab)
+    rebound.sign_up(tab)
     page.get_by_role("button", name="Log a rejection").click()
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_text("That’s the only thing we need")).to_be_visible()
@@ -62,11 +62,11 @@ def test_company_is_the_only_required_field(app):
     expect(page.get_by_role("heading", name="Thank you for writing it down")).to_be_visible()
 
 
-def test_feedback_helper_builds_the_email(app):
-    tab = app.tab()
+def test_feedback_helper_builds_the_email(rebound):
+    tab = rebound.tab()
     page = tab.page
-    app.sign_up(tab, name="Robin")
-    app.log_rejection(tab, "Tailspin", role="Data Analyst", stage="Final round")
+    rebound.sign_up(tab, name="Robin")
+    rebound.log_rejection(tab, "Tailspin", role="Data Analyst", stage="Final round")
     page.get_by_role("link", name="Reflect on it").click()
     email = page.get_by_label("Feedback request email")
     expect(email).to_have_value(re.compile(r"Data Analyst role at Tailspin"))
@@ -90,20 +90,19 @@ def test_feedback_helper_builds_the_email(app):
     assert saved["reframe"] == "One final round means I am close."
 
 
-def test_delete_can_be_undone_and_then_reaches_the_server(app):
-    tab = app.tab()
+def test_delete_can_be_undone_and_then_reaches_the_server(rebound):
+    tab = rebound.tab()
     page = tab.page
-    app.sign_up(tab)
-    app.log_rejection(tab, "Keep Me")
-    app.log_rejection_from_list = None
+    rebound.sign_up(tab)
+    rebound.log_rejection(tab, "Keep Me")
     page.get_by_role("link", name="Back to Today").click()
-    app.log_rejection(tab, "Delete Me")
+    rebound.log_rejection(tab, "Delete Me")
     tab.wait_synced()
-    app.open_rejection(tab, "Keep Me")
+    rebound.open_rejection(tab, "Keep Me")
     page.get_by_role("button", name="Delete this rejection").click()
     page.get_by_role("button", name="Undo").click()
     expect(page.get_by_role("list", name="Your rejections")).to_contain_text("Keep Me")
-    app.open_rejection(tab, "Delete Me")
+    rebound.open_rejection(tab, "Delete Me")
     page.get_by_role("button", name="Delete this rejection").click()
     expect(page.get_by_role("list", name="Your rejections")).not_to_contain_text("Delete Me")
     page.wait_for_timeout(5500)  # the delete waits 5 s for Undo, then syncs
@@ -112,11 +111,11 @@ def test_delete_can_be_undone_and_then_reaches_the_server(app):
     assert companies == ["Keep Me"]
 
 
-def test_refused_change_is_shown_on_its_record_and_can_be_discarded(app):
-    tab = app.tab()
+def test_refused_change_is_shown_on_its_record_and_can_be_discarded(rebound):
+    tab = rebound.tab()
     page = tab.page
-    app.sign_up(tab)
-    app.log_rejection(tab, "Strict Co", mood="Okay")
+    rebound.sign_up(tab)
+    rebound.log_rejection(tab, "Strict Co", mood="Okay")
     page.get_by_role("link", name="Reflect on it").click()
     tab.wait_synced()
     # A write the form would never produce, straight into the app's own store module.
@@ -130,7 +129,7 @@ def test_refused_change_is_shown_on_its_record_and_can_be_discarded(app):
     expect(alert).to_contain_text("mood")
     page.get_by_role("link", name="Rejections", exact=True).click()
     expect(page.get_by_role("list", name="Your rejections")).to_contain_text("Not saved — open to fix")
-    app.open_rejection(tab, "Strict Co")
+    rebound.open_rejection(tab, "Strict Co")
     page.get_by_role("button", name="Discard my change").click()
     expect(page.get_by_role("alert")).to_have_count(0)
     assert page.evaluate("""async () => (await (await import('/js/store.js')).list('rejections'))[0].mood""") == 3

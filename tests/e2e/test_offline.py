@@ -5,11 +5,11 @@ import re
 from playwright.sync_api import expect
 
 
-def test_offline_reload_and_log_then_sync_on_reconnect(app):
-    tab = app.tab()
+def test_offline_reload_and_log_then_sync_on_reconnect(rebound):
+    tab = rebound.tab()
     page = tab.page
-    app.sign_up(tab)
-    app.log_rejection(tab, "Online Co")
+    rebound.sign_up(tab)
+    rebound.log_rejection(tab, "Online Co")
     tab.wait_synced()
     tab.wait_for_service_worker()
 
@@ -21,7 +21,7 @@ def test_offline_reload_and_log_then_sync_on_reconnect(app):
     page.get_by_role("link", name="Rejections", exact=True).click()
     expect(page.get_by_role("list", name="Your rejections")).to_contain_text("Online Co")
 
-    app.log_rejection(tab, "Offline Co", stage="Screening", mood="Okay")
+    rebound.log_rejection(tab, "Offline Co", stage="Screening", mood="Okay")
     page.get_by_role("link", name="Rejections", exact=True).click()
     expect(page.get_by_role("list", name="Your rejections")).to_contain_text("Offline Co")
     expect(page.locator("#sync-status")).to_have_text(re.compile(r"^Offline — 1 change waiting$"))
@@ -36,13 +36,13 @@ def test_offline_reload_and_log_then_sync_on_reconnect(app):
     assert offline["stage"] == "screening" and offline["mood"] == 3
 
 
-def test_sign_out_warns_while_changes_wait_and_then_wipes(app):
-    tab = app.tab()
+def test_sign_out_warns_while_changes_wait_and_then_wipes(rebound):
+    tab = rebound.tab()
     page = tab.page
-    email = app.sign_up(tab)
+    email = rebound.sign_up(tab)
     tab.wait_for_service_worker()
     tab.context.set_offline(True)
-    app.log_rejection(tab, "Unsynced Co")
+    rebound.log_rejection(tab, "Unsynced Co")
     page.get_by_role("link", name="You", exact=True).click()
     page.get_by_role("button", name="Sign out").click()
     dialog = page.get_by_role("dialog", name="Some changes haven’t synced yet")
@@ -63,6 +63,6 @@ def test_sign_out_warns_while_changes_wait_and_then_wipes(app):
     # The session really ended on the server.
     assert page.request.get(tab.base_url + "/api/me").status == 401
 
-    app.sign_in(tab, email)
+    rebound.sign_in(tab, email)
     page.get_by_role("link", name="Rejections", exact=True).click()
     expect(page.get_by_role("list", name="Your rejections")).to_contain_text("Unsynced Co")

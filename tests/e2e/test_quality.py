@@ -67,8 +67,8 @@ class Inspector:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_screen_is_accessible_and_clean(app, axe_source, scheme):
-    tab = app.tab(dark=scheme == "dark")
+def test_every_screen_is_accessible_and_clean(rebound, axe_source, scheme):
+    tab = rebound.tab(dark=scheme == "dark")
     page = tab.page
     look = Inspector(tab, axe_source, scheme)
 
@@ -76,7 +76,7 @@ def test_every_screen_is_accessible_and_clean(app, axe_source, scheme):
         tab.goto(path)
         look.check(name)
 
-    app.sign_up(tab, name="Alex")
+    rebound.sign_up(tab, name="Alex")
     look.check("today")
 
     page.get_by_role("button", name="Log a rejection").click()
@@ -118,8 +118,8 @@ def test_every_screen_is_accessible_and_clean(app, axe_source, scheme):
     assert len(look.seen) == 15
 
 
-def test_first_load_fits_the_gzip_budget(app, live_server):
-    tab = app.tab(service_workers="block")
+def test_first_load_fits_the_gzip_budget(rebound, live_server):
+    tab = rebound.tab(service_workers="block")
     responses = []
     tab.page.on("response", lambda r: responses.append(r))
     tab.goto("/")
@@ -136,10 +136,10 @@ def test_first_load_fits_the_gzip_budget(app, live_server):
     assert total <= BUDGET, sizes
 
 
-def test_keyboard_alone_logs_a_rejection(app):
-    tab = app.tab()
+def test_keyboard_alone_logs_a_rejection(rebound):
+    tab = rebound.tab()
     page = tab.page
-    app.sign_up(tab)
+    rebound.sign_up(tab)
     page.get_by_role("button", name="Log a rejection").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_label("Company")).to_be_visible()
