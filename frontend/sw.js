@@ -79,10 +79,10 @@ self.addEventListener('fetch', (event) => {
 
 async function shell(request) {
   const cache = await caches.open(CACHE);
-  return (await cache.match('/')) ?? fetch(request);
+  return (await cache.match('/', { ignoreVary: true })) ?? fetch(request);
 }
 
 async function fromCache(request) {
   const cache = await caches.open(CACHE);
-  return (await cache.match(request, { ignoreSearch: true })) ?? fetch(request);
+  return (await cache.match(request, { ignoreSearch: true, ignoreVary: true })) ?? fetch(request);
 }

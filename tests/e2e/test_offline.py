@@ -34,6 +34,7 @@ def test_offline_reload_and_log_then_sync_on_reconnect(rebound):
     assert companies == ["Offline Co", "Online Co"]
     [offline] = [r for r in tab.api("/api/rejections") if r["company"] == "Offline Co"]
     assert offline["stage"] == "screening" and offline["mood"] == 3
+    assert not tab.errors  # offline, the app does not even try the network
 
 
 def test_sign_out_warns_while_changes_wait_and_then_wipes(rebound):

@@ -58,6 +58,7 @@ class Inspector:
         for url in self.tab.foreign:
             self.problems.append(f"{name}: request left the origin: {url}")
         self.tab.foreign.clear()
+        page.evaluate("scrollTo(0, 0)")
         page.screenshot(path=SHOTS / f"{name}-{self.scheme}.png")
         for section in sections:  # long screens: one shot per part
             page.locator(section).scroll_into_view_if_needed()
