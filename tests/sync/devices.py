@@ -59,31 +59,48 @@ TOMBSTONE = None
 
 
 class Device:
+    """What the PWA keeps: the server's copy of each record, the outbox, the cursor.
+
+    What the user sees (`local`) is the server's copy with the pending mutations
+    laid over it in order: so pulled changes overwrite local copies except the
+    fields of pending mutations, and a rejected mutation, once dropped from the
+    outbox, no longer shows (the simulated user discards it).
+    """
+
     def __init__(self, name, transport):
         self.name = name
         self.transport = transport
-        self.local = {}      # (entity, id) -> data dict, or TOMBSTONE
-        self.outbox = []     # pending mutations, in order
+        self.server_copy = {}  # (entity, id) -> data dict, or TOMBSTONE
+        self.outbox = []       # pending mutations, in order
         self.cursor = None
-        self.dead = set()    # keys the server has sent as tombstones
+
+    # What the user sees ---------------------------------------------------
+
+    @property
+    def local(self):
+        view = dict(self.server_copy)
+        for m in self.outbox:
+            key = (m["entity"], m["id"])
+            current = view.get(key, "missing")
+            if m["op"] == "delete" or current is TOMBSTONE:
+                view[key] = TOMBSTONE
+            else:
+                view[key] = {**({} if current == "missing" else current), **m["fields"]}
+        return view
+
+    def live_keys(self):
+        return sorted(k for k, v in self.local.items() if v is not TOMBSTONE)
 
     # Offline writes -------------------------------------------------------
 
     def create(self, entity, fields):
-        key = (entity, str(uuid.uuid4()))
-        self.local[key] = dict(fields)
-        return self._queue("upsert", key, fields)
+        return self._queue("upsert", (entity, str(uuid.uuid4())), fields)
 
     def edit(self, key, fields):
-        self.local[key] = {**self.local[key], **fields}
         return self._queue("upsert", key, fields)
 
     def delete(self, key):
-        self.local[key] = TOMBSTONE
         return self._queue("delete", key, None)
-
-    def live_keys(self):
-        return sorted(k for k, v in self.local.items() if v is not TOMBSTONE)
 
     def _queue(self, op, key, fields):
         mutation = {"mutation_id": str(uuid.uuid4()), "entity": key[0], "op": op, "id": key[1]}
@@ -104,37 +121,28 @@ class Device:
         return answer
 
     def receive(self, answer):
-        """Take in a response: drop answered mutations, apply changes, re-apply pending ones."""
+        """Take in an answer: drop answered mutations (applied or refused), store changes."""
         answered = set(answer["applied"]) | {r["mutation_id"] for r in answer["rejected"]}
         self.outbox = [m for m in self.outbox if m["mutation_id"] not in answered]
         for change in answer["changes"]:
             key = (change["entity"], change["id"])
             if change["deleted"]:
                 assert change["data"] is None
-                self.local[key] = TOMBSTONE
-                self.dead.add(key)
+                self.server_copy[key] = TOMBSTONE
             else:
-                assert key not in self.dead, f"{key} came back to life"
-                self.local[key] = change["data"]
-        touched = {(c["entity"], c["id"]) for c in answer["changes"]}
-        for mutation in self.outbox:
-            key = (mutation["entity"], mutation["id"])
-            if key in touched and mutation["op"] == "upsert" and self.local[key] is not TOMBSTONE:
-                self.local[key] = {**self.local[key], **mutation["fields"]}
-            elif key in touched and mutation["op"] == "delete":
-                self.local[key] = TOMBSTONE
+                assert self.server_copy.get(key, {}) is not TOMBSTONE, f"{key} came back to life"
+                assert change["data"]["version"] == change["version"]
+                self.server_copy[key] = change["data"]
         self.cursor = answer["cursor"]
 
-    def sync_until_done(self, limit=500, on_answer=None):
-        """Push the outbox and pull pages until has_more is false."""
-        while True:
-            body = self.request(limit)
-            answer = self.send(body)
-            if on_answer:
-                on_answer(body, answer)
-            self.receive(answer)
-            if not answer["has_more"] and not self.outbox:
-                return answer
+
+INVALID = {"mood": 9, "check_in_every_days": 0, "status": "lost"}
+REQUIRED = {"contacts": "name", "checkins": "mood", "applications": "company"}
+
+
+def valid(fields):
+    """Whether these fields pass the schema (the tests write INVALID values on purpose)."""
+    return not any(INVALID.get(name, object()) == value for name, value in fields.items())
 
 
 class Oracle:
@@ -155,6 +163,11 @@ class Oracle:
                 continue
             key = (m["entity"], m["id"])
             current = self.records.get(key, "missing")
+            if m["op"] == "upsert" and current is not TOMBSTONE and not (
+                    valid(m["fields"]) and (current != "missing"
+                                            or REQUIRED[m["entity"]] in m["fields"])):
+                rejected[mid] = "validation_error"
+                continue
             if m["op"] == "delete":
                 if current == "missing":
                     rejected[mid] = "not_found"

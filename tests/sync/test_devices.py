@@ -7,13 +7,13 @@ default, 200), `local` (1,000), `quick` (25).
 import threading
 
 import pytest
-from hypothesis import strategies as st
+from hypothesis import event, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
 from werkzeug.serving import make_server
 
 from .conftest import sync_settings
-from .devices import (Device, HttpTransport, Oracle, FlaskTransport, full_state,
-                      new_user_with_sessions)
+from .devices import (INVALID, REQUIRED, Device, FlaskTransport, HttpTransport, Oracle,
+                      full_state, new_user_with_sessions)
 
 DEVICES = 3
 WORDS = ["", "ok", "better today", "Zoë ✓", "a longer note about the week"]
@@ -37,7 +37,7 @@ ENTITY_FIELDS = {
         "notes": st.sampled_from(WORDS),
     },
 }
-REQUIRED = {"contacts": "name", "checkins": "mood", "applications": "company"}
+BAD_FIELD = {"contacts": "check_in_every_days", "checkins": "mood", "applications": "status"}
 
 
 @st.composite
@@ -48,11 +48,15 @@ def new_record(draw):
 
 @st.composite
 def some_fields(draw, entity, required=None):
+    """Some fields of the entity; now and then one with a value the schema refuses."""
     strategies = ENTITY_FIELDS[entity]
     names = draw(st.lists(st.sampled_from(sorted(strategies)), min_size=1, unique=True))
     if required and required not in names:
         names.append(required)
-    return {name: draw(strategies[name]) for name in names}
+    fields = {name: draw(strategies[name]) for name in names}
+    if draw(st.integers(0, 9)) == 0:
+        fields[BAD_FIELD[entity]] = INVALID[BAD_FIELD[entity]]
+    return fields
 
 
 def machine_for(make_transports):
@@ -103,6 +107,8 @@ def machine_for(make_transports):
             answer = device.send(body)
             assert answer["applied"] == applied
             assert {r["mutation_id"]: r["error"]["code"] for r in answer["rejected"]} == rejected
+            for code in sorted(set(rejected.values())):
+                event(f"rejected: {code}")
             for change in answer["changes"]:
                 key = (change["entity"], change["id"])
                 if key in self.oracle.tombstoned:
