@@ -1,8 +1,8 @@
 """One flask-smorest blueprint per resource, all under /api."""
 from ..extensions import api
 from ..services.entities import ENTITIES
-from . import accounts, health, me, push, records
 from ..sync import api as sync_api
+from . import accounts, health, insights, me, push, records
 
 
 def register(app):
@@ -12,7 +12,7 @@ def register(app):
     api.spec.components.security_scheme(
         "csrf", {"type": "apiKey", "in": "header", "name": "X-Requested-With",
                  "description": "Must be `rebound` on every POST, PUT, PATCH and DELETE."})
-    for blueprint in (health.blp, accounts.blp, me.blp, push.blp):
+    for blueprint in (health.blp, accounts.blp, me.blp, insights.blp, push.blp):
         api.register_blueprint(blueprint)
     for ent in ENTITIES.values():
         api.register_blueprint(records.blueprint_for(ent))

@@ -1,0 +1,44 @@
+"""GET /api/insights: the numbers behind the insights screen."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask_login import current_user, login_required
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from .. import insights
+from ..extensions import db
+from ..schemas.insights import InsightsQuerySchema, InsightsSchema
+from ..services.accounts import settings_of
+from ..services.entities import ENTITIES
+
+blp = Blueprint("insights", __name__, url_prefix="/api/insights", description="Insights")
+
+COLUMNS = {
+    "applications": ("id", "applied_on", "status", "status_changed_on"),
+    "rejections": ("application_id", "stage", "received_on", "mood", "lessons"),
+    "breaks": ("started_at", "ended_at", "mood_before", "mood_after"),
+    "outreach": ("at", "mood_after"),
+    "checkins": ("at", "mood"),
+}
+
+
+@blp.route("")
+@login_required
+@blp.arguments(InsightsQuerySchema, location="query")
+@blp.response(200, InsightsSchema)
+def get_insights(query):
+    """Show weekly counts, the funnel, the mood trend, totals and the weekly goal"""
+    user = current_user
+    data = {name: _rows(name, columns, user.id) for name, columns in COLUMNS.items()}
+    today = datetime.now(ZoneInfo(user.timezone)).date()
+    goal = settings_of(user)["weekly_application_goal"]
+    return insights.compute(data, today, user.timezone, query["weeks"], goal)
+
+
+def _rows(name, columns, user_id):
+    model = ENTITIES[name].model
+    result = db.session.execute(
+        select(*(getattr(model, c) for c in columns))
+        .where(model.user_id == user_id, model.deleted_at.is_(None)))
+    return [dict(zip(columns, row)) for row in result]

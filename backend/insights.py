@@ -1,0 +1,130 @@
+"""The numbers behind the insights screen (SPEC §4), as pure functions on plain data.
+
+No Flask and no database here: `compute` takes the user's live records as
+dicts and "today" in the user's timezone, so the maths is tested directly.
+"""
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+STAGES = ["application", "screening", "interview", "final_round", "offer"]
+STATUS_STAGE = {"applied": "application", "screening": "screening",
+                "interviewing": "interview", "offer": "offer", "accepted": "offer"}
+INTERVIEW_STAGES = {"interview", "final_round", "offer"}
+INTERVIEW_STATUSES = {"interviewing", "offer", "accepted"}
+SILENT_AFTER = timedelta(days=30)
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def local_day(moment: datetime | None, zone: ZoneInfo) -> date | None:
+    return moment.astimezone(zone).date() if moment is not None else None
+
+
+def compute(data: dict, today: date, timezone: str, weeks: int, goal: int) -> dict:
+    """`data` maps entity name to a list of record dicts (live records only)."""
+    zone = ZoneInfo(timezone)
+    apps, rejections = data["applications"], data["rejections"]
+    first_week = week_start(today) - timedelta(weeks=weeks - 1)
+    starts = [first_week + timedelta(weeks=n) for n in range(weeks)]
+    rows = {start: {"week_start": start.isoformat(), "applications": 0, "rejections": 0,
+                    "interviews_reached": 0, "breaks": 0, "outreach": 0} for start in starts}
+
+    def count(day, key):
+        if day is not None and first_week <= day <= today:
+            rows[week_start(day)][key] += 1
+
+    for app in apps:
+        count(app["applied_on"], "applications")
+        if app["status"] in INTERVIEW_STATUSES:
+            count(app["status_changed_on"], "interviews_reached")
+    for rejection in rejections:
+        count(rejection["received_on"], "rejections")
+        if rejection["stage"] in INTERVIEW_STAGES:
+            count(rejection["received_on"], "interviews_reached")
+    for item in data["breaks"]:
+        count(local_day(item["started_at"], zone), "breaks")
+    for item in data["outreach"]:
+        count(local_day(item["at"], zone), "outreach")
+
+    processes = _processes(apps, rejections)
+    return {
+        "weeks": [rows[start] for start in starts],
+        "funnel": _funnel(processes),
+        "mood": _mood(data, zone, first_week, today),
+        "totals": _totals(data, processes, today),
+        "goal": {"target": goal,
+                 "done_this_week": sum(1 for a in apps if a["applied_on"] is not None
+                                       and week_start(a["applied_on"]) == week_start(today)
+                                       and a["applied_on"] <= today)},
+    }
+
+
+def _processes(apps, rejections):
+    """One entry per process: its furthest stage and whether it heard back.
+
+    A process is an application, or a rejection logged without one; a
+    rejection's stage counts as reached by its application too.
+    """
+    by_app = defaultdict(list)
+    for rejection in rejections:
+        if rejection["application_id"] is not None:
+            by_app[rejection["application_id"]].append(rejection)
+    app_ids = {app["id"] for app in apps}
+    processes = []
+    for app in apps:
+        reached = [STATUS_STAGE.get(app["status"], "application")]
+        reached += [r["stage"] or "application" for r in by_app.get(app["id"], [])]
+        heard = bool(by_app.get(app["id"])) or app["status"] not in ("applied", "ghosted")
+        processes.append({"stage": max(reached, key=STAGES.index), "heard_back": heard})
+    for rejection in rejections:
+        if rejection["application_id"] is None or rejection["application_id"] not in app_ids:
+            processes.append({"stage": rejection["stage"] or "application", "heard_back": True})
+    return processes
+
+
+def _funnel(processes):
+    funnel = dict.fromkeys(STAGES, 0)
+    for process in processes:
+        for stage in STAGES[:STAGES.index(process["stage"]) + 1]:
+            funnel[stage] += 1
+    return funnel
+
+
+def _mood(data, zone, first_day, today):
+    readings = defaultdict(list)
+
+    def add(day, mood):
+        if mood is not None and day is not None and first_day <= day <= today:
+            readings[day].append(mood)
+
+    for item in data["checkins"]:
+        add(local_day(item["at"], zone), item["mood"])
+    for item in data["rejections"]:
+        add(item["received_on"], item["mood"])
+    for item in data["breaks"]:
+        add(local_day(item["started_at"], zone), item["mood_before"])
+        add(local_day(item["ended_at"] or item["started_at"], zone), item["mood_after"])
+    for item in data["outreach"]:
+        add(local_day(item["at"], zone), item["mood_after"])
+    return [{"date": day.isoformat(), "mood": round(sum(moods) / len(moods), 2)}
+            for day, moods in sorted(readings.items())]
+
+
+def _totals(data, processes, today):
+    apps = data["applications"]
+    silent = sum(1 for a in apps if a["status"] == "ghosted" or (
+        a["status"] == "applied" and a["applied_on"] is not None
+        and a["applied_on"] <= today - SILENT_AFTER))
+    return {
+        "attempts": len(processes),
+        "applications": len(apps),
+        "rejections": len(data["rejections"]),
+        "responses": sum(1 for p in processes if p["heard_back"]),
+        "silent": silent,
+        "lessons": sum(1 for r in data["rejections"] if (r["lessons"] or "").strip()),
+        "breaks": len(data["breaks"]),
+        "outreach": len(data["outreach"]),
+    }

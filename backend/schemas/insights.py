@@ -1,0 +1,53 @@
+"""Schemas of GET /api/insights."""
+import marshmallow as ma
+from marshmallow import fields, validate
+
+
+class InsightsQuerySchema(ma.Schema):
+    weeks = fields.Integer(load_default=12, validate=validate.Range(1, 104))
+
+
+class WeekSchema(ma.Schema):
+    week_start = fields.String(metadata={"description": "Monday, YYYY-MM-DD"})
+    applications = fields.Integer()
+    rejections = fields.Integer()
+    interviews_reached = fields.Integer()
+    breaks = fields.Integer()
+    outreach = fields.Integer()
+
+
+class FunnelSchema(ma.Schema):
+    application = fields.Integer()
+    screening = fields.Integer()
+    interview = fields.Integer()
+    final_round = fields.Integer()
+    offer = fields.Integer()
+
+
+class MoodDaySchema(ma.Schema):
+    date = fields.String()
+    mood = fields.Float()
+
+
+class TotalsSchema(ma.Schema):
+    attempts = fields.Integer()
+    applications = fields.Integer()
+    rejections = fields.Integer()
+    responses = fields.Integer()
+    silent = fields.Integer()
+    lessons = fields.Integer()
+    breaks = fields.Integer()
+    outreach = fields.Integer()
+
+
+class GoalSchema(ma.Schema):
+    target = fields.Integer()
+    done_this_week = fields.Integer()
+
+
+class InsightsSchema(ma.Schema):
+    weeks = fields.List(fields.Nested(WeekSchema))
+    funnel = fields.Nested(FunnelSchema)
+    mood = fields.List(fields.Nested(MoodDaySchema))
+    totals = fields.Nested(TotalsSchema)
+    goal = fields.Nested(GoalSchema)
