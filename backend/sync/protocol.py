@@ -160,17 +160,25 @@ def error_of(exc):
     return None
 
 
-def merge_changes(per_entity, limit, upper):
-    """Order the pulled rows of every entity into one page.
+def plan_page(found, limit, upper):
+    """Decide one page of a pull from the versions a probe found.
 
-    `per_entity` holds, per entity, up to limit + 1 change dicts with versions in
-    (cursor, upper], each list ascending. Returns (changes, cursor, has_more):
-    the `limit` oldest versions; the next cursor is the last version sent when
-    more remain, else `upper` (the user's version when the pull read it), so
-    gaps in the numbering are stepped over once.
+    `found` holds (entity, version) pairs with versions in (cursor, upper],
+    ascending, at most limit + 1 of them. Returns (ranges, cursor, has_more):
+    for each entity on the page the (lowest, highest) version it has there; the
+    next cursor is the last version sent when more remain, else `upper` (the
+    user's version when the pull read it), so gaps in the numbering are
+    stepped over once.
     """
-    merged = sorted((c for rows in per_entity for c in rows), key=lambda c: c["version"])
-    if len(merged) > limit:
-        page = merged[:limit]
-        return page, page[-1]["version"], True
-    return merged, upper, False
+    ranges = {}
+    for entity, version in found[:limit]:
+        low, high = ranges.get(entity, (version, version))
+        ranges[entity] = (min(low, version), max(high, version))
+    if len(found) > limit:
+        return ranges, found[limit - 1][1], True
+    return ranges, upper, False
+
+
+def order_changes(per_entity):
+    """The changes of every entity in one list, oldest version first."""
+    return sorted((c for rows in per_entity for c in rows), key=lambda c: c["version"])

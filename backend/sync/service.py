@@ -6,14 +6,15 @@ module commits (or rolls back) the request's one transaction.
 """
 from datetime import timedelta
 
-from sqlalchemy import bindparam, delete as sql_delete, select, update as sql_update
+from sqlalchemy import (bindparam, delete as sql_delete, literal, select, union_all,
+                        update as sql_update)
 
 from ..errors import Invalid
 from ..extensions import db
 from ..models import AppliedMutation, VersionCounter, utcnow
 from ..services import records
 from ..services.entities import ENTITIES
-from .protocol import check_mutation, error_of, merge_changes
+from .protocol import check_mutation, error_of, order_changes, plan_page
 from .serialize import RecordSerializer
 
 KEEP_APPLIED = timedelta(days=30)
@@ -88,17 +89,26 @@ def pull(user_id, cursor, limit, upper):
     `upper` is the user's counter value read before these queries: every
     version up to it has committed (the counter row is locked from bump to
     commit), so nothing at or below the next cursor can still appear later.
+
+    One probe over every entity finds the page's versions; then only the
+    entities on the page are read, each over the range of versions it has there.
+    (A record changed between the two reads now has a version above `upper`:
+    it drops out of this page and comes with the next pull.)
     """
-    per_entity = []
-    if upper > cursor:
-        for name, serializer in SERIALIZERS.items():
-            per_entity.append(_pull_entity(user_id, name, serializer, cursor, limit, upper))
-    return merge_changes(per_entity, limit, max(upper, cursor))
+    if upper <= cursor:
+        return [], cursor, False
+    connection = db.session.connection()
+    found = connection.execute(PROBE, {"user_id": user_id, "cursor": cursor, "upper": upper,
+                                       "limit": limit + 1}).all()
+    ranges, next_cursor, has_more = plan_page([tuple(row) for row in found], limit, upper)
+    changes = order_changes(_pull_entity(connection, NAMES[index], user_id, low, high)
+                            for index, (low, high) in ranges.items())
+    return changes, next_cursor, has_more
 
 
-def _pull_entity(user_id, name, serializer, cursor, limit, upper):
-    rows = db.session.connection().execute(
-        PULLS[name], {"user_id": user_id, "cursor": cursor, "upper": upper, "limit": limit + 1})
+def _pull_entity(connection, name, user_id, low, high):
+    serializer = SERIALIZERS[name]
+    rows = connection.execute(PULLS[name], {"user_id": user_id, "low": low, "high": high})
     id_at, version_at = 1 + serializer.names.index("id"), 1 + serializer.version_index
     return [{"entity": name, "id": str(row[id_at]), "version": row[version_at],
              "deleted": row[0] is not None,
@@ -106,16 +116,31 @@ def _pull_entity(user_id, name, serializer, cursor, limit, upper):
             for row in rows]
 
 
+# Statements built once: building one costs more than running it on a short
+# index range of (user_id, version).
+
+NAMES = list(ENTITIES)
+
+
+def _probe_statement():
+    parts = [select(literal(index).label("entity"), model.version.label("version"))
+             .where(model.user_id == bindparam("user_id"), model.version > bindparam("cursor"),
+                    model.version <= bindparam("upper"))
+             for index, model in enumerate(ENTITIES[name].model for name in NAMES)]
+    found = union_all(*parts).subquery()
+    return (select(found.c.entity, found.c.version).order_by(found.c.version)
+            .limit(bindparam("limit")))
+
+
 def _pull_statement(name, serializer):
-    # Built once: a pull runs one per entity, and building a statement costs more
-    # than running it on an index range of a few rows.
     model = ENTITIES[name].model
     return (select(model.deleted_at, *serializer.columns)
-            .where(model.user_id == bindparam("user_id"), model.version > bindparam("cursor"),
-                   model.version <= bindparam("upper"))
-            .order_by(model.version).limit(bindparam("limit")))
+            .where(model.user_id == bindparam("user_id"), model.version >= bindparam("low"),
+                   model.version <= bindparam("high"))
+            .order_by(model.version))
 
 
+PROBE = _probe_statement()
 PULLS = {name: _pull_statement(name, serializer) for name, serializer in SERIALIZERS.items()}
 
 

@@ -7,7 +7,7 @@ from hypothesis import given, strategies as st
 
 from backend.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from backend.sync.protocol import (MutationError, SyncRequestSchema, check_mutation, error_of,
-                                   merge_changes)
+                                   order_changes, plan_page)
 
 NAMES = {"rejections", "contacts"}
 MID = uuid.uuid4()
@@ -83,26 +83,31 @@ def test_error_of_leaves_unexpected_errors_alone():
     assert error_of(RuntimeError("boom")) is None
 
 
-def test_merge_changes_without_changes_moves_the_cursor_to_the_top():
-    assert merge_changes([[], []], limit=10, upper=7) == ([], 7, False)
+def test_plan_page_without_changes_moves_the_cursor_to_the_top():
+    assert plan_page([], limit=10, upper=7) == ({}, 7, False)
 
 
-def _change(version, entity="contacts"):
-    return {"entity": entity, "id": str(version), "version": version}
+def test_plan_page_with_more_stops_at_the_last_version_sent():
+    found = [("a", 3), ("b", 4), ("a", 6), ("c", 9)]
+    assert plan_page(found, limit=3, upper=12) == ({"a": (3, 6), "b": (4, 4)}, 6, True)
 
 
 @given(st.lists(st.lists(st.integers(1, 200), unique=True), max_size=7),
        st.integers(1, 20))
-def test_merge_changes_takes_the_oldest_versions_first(per_entity, limit):
-    # Versions are unique per user across entities.
-    seen, lists = set(), []
-    for versions in per_entity:
-        versions = sorted(v for v in versions if v not in seen)[:limit + 1]
+def test_a_page_holds_the_oldest_versions_of_all_entities(per_entity, limit):
+    # Versions are unique per user across entities; the probe returns limit + 1 at most.
+    seen, rows = set(), {}
+    for index, versions in enumerate(per_entity):
+        versions = [v for v in versions if v not in seen]
         seen.update(versions)
-        lists.append([_change(v) for v in versions])
+        rows[index] = sorted(versions)
     upper = max(seen, default=0) + 3
-    changes, cursor, has_more = merge_changes(lists, limit, upper)
-    everything = sorted(c["version"] for rows in lists for c in rows)
+    found = sorted(((e, v) for e, vs in rows.items() for v in vs), key=lambda p: p[1])
+    ranges, cursor, has_more = plan_page(found[:limit + 1], limit, upper)
+    # What the range reads return, ordered:
+    changes = order_changes([{"entity": e, "version": v} for v in rows[e] if low <= v <= high]
+                            for e, (low, high) in ranges.items())
+    everything = sorted(seen)
     assert [c["version"] for c in changes] == everything[:limit]
     assert has_more == (len(everything) > limit)
     assert cursor == (changes[-1]["version"] if has_more else upper)
