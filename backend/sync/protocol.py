@@ -29,8 +29,9 @@ class MutationSchema(ma.Schema):
     entity = fields.Raw(allow_none=True, metadata={
         "type": "string", "description": "An entity name, e.g. rejections."})
     op = fields.Raw(allow_none=True, metadata={"type": "string", "enum": list(OPS)})
-    id = fields.Raw(allow_none=True, metadata={"type": "string", "format": "uuid",
-                              "description": "The record's id (the client makes it on create)."})
+    id = fields.Raw(allow_none=True, metadata={
+        "type": "string", "format": "uuid",
+        "description": "The record's id (the client makes it on create)."})
     fields_ = fields.Raw(data_key="fields", attribute="fields", allow_none=True, metadata={
         "type": "object", "description": "upsert: the fields to set (field-level merge)."})
 
