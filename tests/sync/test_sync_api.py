@@ -264,3 +264,22 @@ def _make_nudge(app, user, **extra):
         db.session.add(nudge)
         db.session.commit()
         return nudge.id
+
+
+def test_sync_forgets_applied_ids_after_30_days(app, user, count_rows):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from backend.extensions import db
+    from backend.models import AppliedMutation, utcnow
+
+    old, recent = mutation("checkins", fields={"mood": 1}), mutation("checkins", fields={"mood": 2})
+    sync(user, [old, recent])
+    with app.app_context():
+        db.session.execute(update(AppliedMutation)
+                           .where(AppliedMutation.mutation_id == uuid.UUID(old["mutation_id"]))
+                           .values(applied_at=utcnow() - timedelta(days=31)))
+        db.session.commit()
+    sync(user, [recent])
+    assert count_rows("applied_mutations") == 1
