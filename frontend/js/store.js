@@ -14,8 +14,6 @@ const DB_VERSION = 2;
 const STORES = ['records', 'outbox', 'meta'];
 
 export const events = new EventTarget();
-// Outbox seqs being sent right now; coalescing must not touch them.
-export const inflight = new Set();
 
 let dbPromise = null;
 
@@ -165,7 +163,8 @@ async function saveTx(entity, id, fields) {
     rec.rejected = rec.rejected.filter((r) => Object.keys(r.fields).length);
     const cursor = await request(outbox.openCursor(null, 'prev'));
     const last = cursor?.value;
-    if (last && last.record === key && last.op === 'upsert' && !inflight.has(last.seq) && !last.hold_until) {
+    // Never merge into a mutation that was handed to a sync (by any tab).
+    if (last && last.record === key && last.op === 'upsert' && !last.sending && !last.hold_until) {
       last.fields = { ...last.fields, ...fields };
       await request(outbox.put(last));
     } else {
@@ -192,14 +191,17 @@ export async function remove(entity, id, holdMs = 5000) {
   emit('change', { entity, id });
   emit('write', { after: holdMs });
   return async () => {
-    if (seq === null || inflight.has(seq)) return false;
-    await withTx(['records', 'outbox'], 'readwrite', async (tx) => {
+    if (seq === null) return false;
+    const undone = await withTx(['records', 'outbox'], 'readwrite', async (tx) => {
+      const m = await request(tx.objectStore('outbox').get(seq));
+      if (!m || m.sending) return false;
       await request(tx.objectStore('outbox').delete(seq));
       const rec = await request(tx.objectStore('records').get(key));
       if (rec) await recompute(tx, rec);
+      return true;
     });
     emit('change', { entity, id });
-    return true;
+    return undone;
   };
 }
 
@@ -217,9 +219,11 @@ export async function discardRejected(entity, id) {
 // ---- sync support -------------------------------------------------------
 
 // The next mutations to send, in order, stopping at the first held delete.
+// Each is marked `sending`, so no later edit is merged into it.
 export async function nextBatch(maxCount = 200, maxBytes = 200_000) {
-  return withTx(['outbox'], 'readonly', async (tx) => {
-    const all = await request(tx.objectStore('outbox').getAll());
+  return withTx(['outbox'], 'readwrite', async (tx) => {
+    const outbox = tx.objectStore('outbox');
+    const all = await request(outbox.getAll());
     const batch = [];
     let bytes = 0;
     for (const m of all) {
@@ -228,6 +232,9 @@ export async function nextBatch(maxCount = 200, maxBytes = 200_000) {
       if (batch.length >= maxCount || (batch.length && bytes + size > maxBytes)) break;
       batch.push(m);
       bytes += size;
+    }
+    for (const m of batch) {
+      if (!m.sending) await request(outbox.put({ ...m, sending: true }));
     }
     return batch;
   });
@@ -274,7 +281,7 @@ export async function applySync(batch, res) {
       if (c.deleted) {
         // A tombstone wins over any local edit.
         for (const seq of await request(outbox.index('record').getAllKeys(key))) {
-          if (!inflight.has(seq)) await request(outbox.delete(seq));
+          await request(outbox.delete(seq));
         }
         await request(records.delete(key));
         dirty.set(key, null);

@@ -7,11 +7,14 @@ import * as store from './store.js';
 
 export const events = new EventTarget();
 
+class Stopped extends Error {}
+
 let enabled = false;
 let running = false;
 let again = false;
 let timer = null;
 let failures = 0;
+let epoch = 0; // bumped by stop(): answers to an older epoch are dropped
 let state = { kind: 'idle', pending: 0 };
 
 function setState(kind, pending) {
@@ -30,32 +33,25 @@ export function schedule(delay = 500) {
 }
 
 async function round() {
+  const mine = epoch;
   const cursor = (await store.getMeta('cursor')) ?? null;
   const batch = await store.nextBatch();
-  for (const m of batch) store.inflight.add(m.seq);
+  const mutations = batch.map(({ mutation_id, entity, op, id, fields }) =>
+    (op === 'delete' ? { mutation_id, entity, op, id } : { mutation_id, entity, op, id, fields }));
+  let res;
   try {
-    const body = {
-      cursor,
-      limit: 500,
-      mutations: batch.map(({ mutation_id, entity, op, id, fields }) =>
-        (op === 'delete' ? { mutation_id, entity, op, id } : { mutation_id, entity, op, id, fields })),
-    };
-    let res;
-    try {
-      res = await api('POST', '/api/sync', body);
-    } catch (err) {
-      // A cursor the server no longer knows (e.g. a restored database): pull everything.
-      if (err instanceof ApiError && err.status === 422 && cursor !== null && err.fields?.cursor) {
-        await store.setMeta('cursor', null);
-        return true;
-      }
-      throw err;
+    res = await api('POST', '/api/sync', { cursor, limit: 500, mutations });
+  } catch (err) {
+    // A cursor the server no longer knows (e.g. a restored database): pull everything.
+    if (err instanceof ApiError && err.status === 422 && cursor !== null && err.fields?.cursor) {
+      await store.setMeta('cursor', null);
+      return true;
     }
-    await store.applySync(batch, res);
-    return res.has_more || batch.length > 0;
-  } finally {
-    for (const m of batch) store.inflight.delete(m.seq);
+    throw err;
   }
+  if (mine !== epoch) throw new Stopped();
+  await store.applySync(batch, res);
+  return res.has_more || batch.length > 0;
 }
 
 export async function syncNow() {
@@ -72,16 +68,25 @@ export async function syncNow() {
       return;
     }
     setState('syncing', await store.pendingCount());
-    let more = true;
-    for (let i = 0; more && i < 50; i++) {
-      again = false;
-      more = (await round()) || again;
-    }
+    const rounds = async () => {
+      let more = true;
+      for (let i = 0; more && i < 50; i++) {
+        again = false;
+        more = (await round()) || again;
+      }
+    };
+    // One tab syncs at a time; the others wait their turn, then pull.
+    if (navigator.locks) await navigator.locks.request('rebound-sync', rounds);
+    else await rounds();
     failures = 0;
     setState('saved', await store.pendingCount());
     const hold = await store.nextHold();
     if (hold) schedule(hold - Date.now() + 50);
   } catch (err) {
+    if (err instanceof Stopped || !enabled) {
+      if (enabled) schedule(0); // stopped and started again (a new sign-in): sync for it
+      return;
+    }
     failures += 1;
     const pending = await store.pendingCount();
     if (err instanceof ApiError && err.status === 401) {
@@ -104,6 +109,7 @@ export function start() {
 
 export function stop() {
   enabled = false;
+  epoch += 1;
   clearTimeout(timer);
   setState('idle', 0);
 }
@@ -118,7 +124,6 @@ store.events.addEventListener('write', async (e) => {
 });
 addEventListener('online', () => syncNow());
 addEventListener('offline', async () => setState('offline', await store.pendingCount()));
-document.addEventListener('visibilitychange', () => {
-  if (document.visibilityState === 'visible') syncNow();
-});
+// Visible again: pull. Hidden: push what waits before the phone suspends us.
+document.addEventListener('visibilitychange', () => syncNow());
 setInterval(() => syncNow(), 60_000);

@@ -37,7 +37,12 @@ export async function rejectionView(ctx) {
     refreshers.push(() => {
       if (!dirty && f.input.value !== (r[name] ?? '')) f.input.value = r[name] ?? '';
     });
-    ctx.onCleanup(() => push.flush());
+    const flushHidden = () => document.visibilityState === 'hidden' && push.flush();
+    document.addEventListener('visibilitychange', flushHidden);
+    ctx.onCleanup(() => {
+      document.removeEventListener('visibilitychange', flushHidden);
+      push.flush();
+    });
     return f;
   };
   const choice = (name, opts, convert = (v) => v) => {
