@@ -50,3 +50,33 @@ def test_concurrent_edits_of_different_fields_both_survive(rebound):
     [saved] = phone.api("/api/rejections")
     assert saved["went_well"] == "Clear answers on the system design."
     assert saved["lessons"] == "Ask for the rubric beforehand."
+
+
+def test_pending_local_edit_survives_a_pull(rebound):
+    tab = rebound.tab()
+    page = tab.page
+    rebound.sign_up(tab)
+    rebound.log_rejection(tab, "Overlay Co")
+    page.get_by_role("link", name="Reflect on it").click()
+    tab.wait_synced()
+    tab.wait_for_service_worker()
+    tab.context.set_offline(True)  # keep the edit pending
+    page.get_by_label("What went well?").fill("Mine, not yet sent.")
+    page.locator("main h1").click()
+    expect(page.locator("#sync-status")).to_have_text("Offline — 1 change waiting")
+    # A pull brings another device's version of the record, with an older went_well.
+    shown = page.evaluate("""async () => {
+      const store = await import('/js/store.js');
+      const id = location.pathname.split('/').pop();
+      const mine = await store.get('rejections', id);
+      const { _rejected, _local, ...server } = mine;
+      const cursor = await store.getMeta('cursor');
+      await store.applySync([], { applied: [], rejected: [], has_more: false, cursor,
+        changes: [{ entity: 'rejections', id, version: 99, deleted: false,
+                    data: { ...server, went_well: 'Older text', lessons: 'From the other device' } }] });
+      return store.get('rejections', id);
+    }""")
+    assert shown["went_well"] == "Mine, not yet sent."
+    assert shown["lessons"] == "From the other device"
+    expect(page.get_by_label("What did I learn?")).to_have_value("From the other device")
+    expect(page.get_by_label("What went well?")).to_have_value("Mine, not yet sent.")

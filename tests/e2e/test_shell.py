@@ -6,6 +6,8 @@ import struct
 import urllib.request
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
 
 
@@ -74,3 +76,28 @@ def test_source_has_no_inline_script_style_or_html_injection():
             assert not re.search(r"\son[a-z]+=", text), f"inline handler in {path.name}"
         if path.suffix == ".js":
             assert not re.search(r"https?://(?!findahelpline\.com)", text), f"{path.name} names another origin"
+
+
+def test_install_button_appears_from_beforeinstallprompt(rebound):
+    tab = rebound.tab()
+    page = tab.page
+    rebound.sign_up(tab)
+    page.get_by_role("link", name="You", exact=True).click()
+    expect(page.get_by_role("button", name="Install Rebound")).to_have_count(0)
+    page.evaluate("""() => {
+      const e = new Event('beforeinstallprompt', { cancelable: true });
+      e.prompt = async () => { window.__prompted = true; };
+      e.userChoice = Promise.resolve({ outcome: 'accepted' });
+      dispatchEvent(e);
+    }""")
+    page.get_by_role("button", name="Install Rebound").click()
+    assert page.evaluate("window.__prompted") is True
+    expect(page.get_by_role("button", name="Install Rebound")).to_have_count(0)
+
+
+def test_ios_safari_gets_add_to_home_screen_instructions(rebound):
+    iphone = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+              "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
+    tab = rebound.tab(user_agent=iphone)
+    tab.goto("/")
+    expect(tab.page.get_by_text("tap the Share button, then “Add to Home Screen”")).to_be_visible()
