@@ -86,7 +86,7 @@ export async function setMeta(key, value) {
 // ---- reading ------------------------------------------------------------
 
 function view(rec) {
-  return { ...rec.data, id: rec.id, _rejected: rec.rejected, _local: rec.base === null };
+  return { created_at: rec.created, ...rec.data, id: rec.id, _rejected: rec.rejected, _local: rec.base === null };
 }
 
 export async function list(entity) {

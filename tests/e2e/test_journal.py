@@ -135,3 +135,22 @@ def test_refused_change_is_shown_on_its_record_and_can_be_discarded(rebound):
     assert page.evaluate("""async () => (await (await import('/js/store.js')).list('rejections'))[0].mood""") == 3
     [saved] = tab.api("/api/rejections")
     assert saved["mood"] == 3
+
+
+def test_lessons_are_newest_first_with_their_company(rebound):
+    tab = rebound.tab()
+    page = tab.page
+    rebound.sign_up(tab)
+    for company, lesson in [("First Co", "Sleep before interviews."), ("Second Co", "Research the team.")]:
+        page.get_by_role("link", name="Today", exact=True).click()
+        rebound.log_rejection(tab, company)
+        page.get_by_role("link", name="Reflect on it").click()
+        page.get_by_label("What did I learn?").fill(lesson)
+        page.locator("main h1").click()
+    page.get_by_role("link", name="Lessons", exact=True).click()
+    items = page.get_by_role("list", name="Your lessons").get_by_role("listitem")
+    expect(items).to_have_count(2)
+    expect(items.nth(0)).to_contain_text("Research the team.")
+    expect(items.nth(0)).to_contain_text("Second Co")
+    expect(items.nth(1)).to_contain_text("Sleep before interviews.")
+    expect(items.nth(1)).to_contain_text("First Co")
