@@ -1,15 +1,14 @@
-"""Web push endpoints (the subscriptions and test send come with the push issue)."""
+"""Web push: the VAPID public key and this device's subscription."""
 from flask import current_app
+from flask_login import current_user, login_required
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
 
 from ..push.keys import public_key
+from ..schemas.push import (PublicKeySchema, SubscriptionOutSchema, SubscriptionSchema,
+                            UnsubscribeSchema)
+from ..services import push_subscriptions
 
 blp = Blueprint("push", __name__, url_prefix="/api/push", description="Web push")
-
-
-class PublicKeySchema(Schema):
-    public_key = fields.String(metadata={"description": "base64url, 65-byte P-256 point"})
 
 
 @blp.route("/public-key")
@@ -18,3 +17,22 @@ class PublicKeySchema(Schema):
 def get_public_key():
     """Give the VAPID public key for PushManager.subscribe"""
     return {"public_key": public_key(current_app)}
+
+
+@blp.route("/subscriptions", methods=["POST"])
+@login_required
+@blp.arguments(SubscriptionSchema)
+@blp.response(201, SubscriptionOutSchema)
+def subscribe(body):
+    """Register this device's push subscription (upsert by endpoint)"""
+    return push_subscriptions.subscribe(current_user, body["endpoint"], body["keys"]["p256dh"],
+                                        body["keys"]["auth"], body.get("device_label"))
+
+
+@blp.route("/subscriptions", methods=["DELETE"])
+@login_required
+@blp.arguments(UnsubscribeSchema)
+@blp.response(204)
+def unsubscribe(body):
+    """Forget this device's push subscription"""
+    push_subscriptions.unsubscribe(current_user, body["endpoint"])

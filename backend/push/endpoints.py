@@ -1,0 +1,64 @@
+"""Which push endpoints and keys we accept (pure checks, no Flask).
+
+Endpoints must be https on a public address, so the server can never be
+steered into an internal network; plain http and loopback only when
+PUSH_ALLOW_HTTP is set (tests with a local fake push service).
+"""
+import base64
+import binascii
+import ipaddress
+from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives.asymmetric import ec
+
+PRIVATE_NAMES = ("localhost", ".localhost", ".local", ".internal", ".lan", ".home.arpa")
+
+
+def b64url_decode(text):
+    padded = text + "=" * (-len(text) % 4)
+    return base64.urlsafe_b64decode(padded.encode("ascii"))
+
+
+def endpoint_problem(url, allow_http=False):
+    """Why `url` is not an acceptable push endpoint, or None."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".").lower()
+        parts.port  # noqa: B018  (raises on a bad port)
+    except ValueError:
+        return "Must be a valid URL."
+    if parts.scheme not in (("https", "http") if allow_http else ("https",)):
+        return "Must be an https address."
+    if not host or parts.username or parts.password:
+        return "Must be an https address with a host name."
+    if allow_http:
+        return None
+    if host in PRIVATE_NAMES or host.endswith(PRIVATE_NAMES) or "." not in host:
+        return "Must be a public address."
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+    return None if address.is_global else "Must be a public address."
+
+
+def p256dh_problem(text):
+    try:
+        raw = b64url_decode(text)
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        return "Must be base64url."
+    if len(raw) != 65 or raw[0] != 4:
+        return "Must be a 65-byte uncompressed P-256 point."
+    try:
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
+    except ValueError:
+        return "Must be a point on the P-256 curve."
+    return None
+
+
+def auth_problem(text):
+    try:
+        raw = b64url_decode(text)
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        return "Must be base64url."
+    return None if len(raw) == 16 else "Must be 16 bytes."
