@@ -3,9 +3,11 @@ from flask import current_app
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
+from ..push import sender_for
 from ..push.keys import public_key
+from ..push.sender import payload
 from ..schemas.push import (PublicKeySchema, SubscriptionOutSchema, SubscriptionSchema,
-                            UnsubscribeSchema)
+                            TestSendSchema, UnsubscribeSchema)
 from ..services import push_subscriptions
 
 blp = Blueprint("push", __name__, url_prefix="/api/push", description="Web push")
@@ -36,3 +38,21 @@ def subscribe(body):
 def unsubscribe(body):
     """Forget this device's push subscription"""
     push_subscriptions.unsubscribe(current_user, body["endpoint"])
+
+
+@blp.route("/test", methods=["POST"])
+@login_required
+@blp.response(202, TestSendSchema)
+def send_test():
+    """Send "Notifications are on" to each of your devices now"""
+    sender = sender_for(current_app)
+    message = payload("Notifications are on",
+                      "This is how Rebound will remind you, gently and not too often.",
+                      "/", "test")
+    delivered = 0
+    subscriptions = push_subscriptions.active_for(current_user.id)
+    for subscription in subscriptions:
+        outcome = sender.send(subscription, message, topic="test")
+        push_subscriptions.record(subscription, outcome)
+        delivered += outcome.action == "ok"
+    return {"devices": len(subscriptions), "delivered": delivered}

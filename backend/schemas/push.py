@@ -45,3 +45,8 @@ class SubscriptionOutSchema(ma.Schema):
 
 class UnsubscribeSchema(ma.Schema):
     endpoint = Str(required=True, max_length=2000)
+
+
+class TestSendSchema(ma.Schema):
+    devices = fields.Integer(metadata={"description": "Subscriptions tried"})
+    delivered = fields.Integer(metadata={"description": "Accepted by their push service"})

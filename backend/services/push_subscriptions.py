@@ -1,4 +1,5 @@
 """Push subscriptions: upsert by endpoint (an endpoint belongs to its latest user), remove."""
+from flask import current_app
 from sqlalchemy import delete, select
 
 from ..extensions import db
@@ -23,4 +24,25 @@ def unsubscribe(user, endpoint):
     """Remove the caller's subscription with this endpoint (never another user's)."""
     db.session.execute(delete(PushSubscription).where(
         PushSubscription.user_id == user.id, PushSubscription.endpoint == endpoint))
+    db.session.commit()
+
+
+def active_for(user_id):
+    return db.session.execute(select(PushSubscription).where(
+        PushSubscription.user_id == user_id, PushSubscription.disabled_at.is_(None))).scalars().all()
+
+
+def record(subscription, outcome):
+    """Keep what a send taught us about the subscription."""
+    if outcome.action == "ok":
+        subscription.last_success_at, subscription.failure_count = utcnow(), 0
+    elif outcome.action == "gone":
+        db.session.execute(delete(PushSubscription).where(
+            PushSubscription.endpoint == subscription.endpoint))
+    else:
+        subscription.failure_count += 1
+        if outcome.action == "disable":
+            subscription.disabled_at = utcnow()
+            current_app.logger.warning("Push subscription %s disabled after HTTP %s",
+                                       subscription.id, outcome.status)
     db.session.commit()

@@ -1,0 +1,79 @@
+"""Sends one web push message with pywebpush (aes128gcm, VAPID), used by the web
+process (`POST /api/push/test`) and the nudge worker alike.
+
+pywebpush has no HTTP timeout and a TTL of 0 by default, and it writes `aud`
+and `exp` into the claims dict it is given: so we pass a timeout and a 24 h
+TTL, and build a fresh claims dict for every push-service origin.
+"""
+import json
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import requests
+from pywebpush import WebPushException, webpush
+
+TTL_SECONDS = 24 * 60 * 60
+TIMEOUT_SECONDS = 10
+MAX_BODY = 140
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a send means for the subscription: ok, gone, disable or retry."""
+
+    action: str
+    status: int | None = None
+    retry_after: int | None = None
+
+
+def classify(status, retry_after=None):
+    """404/410: the subscription is gone; 408, 429 and 5xx: try again later;
+    any other 4xx: the subscription is broken, disable it."""
+    if status is None or status == 408 or status == 429 or status >= 500:
+        return Outcome("retry", status, retry_after)
+    if 200 <= status < 300:
+        return Outcome("ok", status)
+    if status in (404, 410):
+        return Outcome("gone", status)
+    return Outcome("disable", status)
+
+
+def payload(title, body, url, kind, nudge_id=None):
+    """The JSON the service worker shows; the body is cut to 140 characters."""
+    if len(body) > MAX_BODY:
+        body = body[:MAX_BODY - 1].rstrip() + "…"
+    return json.dumps({"title": title, "body": body, "url": url, "kind": kind,
+                       "nudge_id": nudge_id}, ensure_ascii=False)
+
+
+class PushSender:
+    """One Vapid key object and one pooled HTTP session, reused for every send."""
+
+    def __init__(self, vapid, subject, session=None):
+        self.vapid = vapid
+        self.subject = subject
+        self.session = session or requests.Session()
+
+    def send(self, subscription, data, topic):
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(subscription.endpoint))
+        claims = {"sub": self.subject, "aud": origin}  # fresh per call: pywebpush mutates it
+        info = {"endpoint": subscription.endpoint,
+                "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
+        try:
+            response = webpush(info, data, vapid_private_key=self.vapid, vapid_claims=claims,
+                               ttl=TTL_SECONDS, timeout=TIMEOUT_SECONDS,
+                               headers={"Urgency": "normal", "Topic": topic[:32]},
+                               requests_session=self.session)
+            return classify(response.status_code)
+        except WebPushException as error:
+            response = error.response
+            if response is None:
+                return classify(None)
+            return classify(response.status_code, _retry_after(response))
+        except requests.RequestException:
+            return classify(None)  # timeouts and refused connections: try again later
+
+
+def _retry_after(response):
+    value = response.headers.get("Retry-After")
+    return int(value) if value and value.isdigit() else None

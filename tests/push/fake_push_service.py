@@ -1,0 +1,102 @@
+"""A fake push service on 127.0.0.1: it decrypts what it receives, like a browser would.
+
+Each test subscription gets its own P-256 key pair and auth secret; the service
+keeps the decrypted payload and headers of every message, and answers with the
+status set for that endpoint path.
+"""
+import base64
+import json
+import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import http_ece
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+
+def b64(raw):
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def unb64(text):
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class Device:
+    """What a browser keeps for one subscription."""
+
+    def __init__(self, service, name):
+        self.private_key = ec.generate_private_key(ec.SECP256R1())
+        self.auth = os.urandom(16)
+        self.path = f"/push/{name}"
+        self.endpoint = service.url + self.path
+        self.service = service
+
+    def subscription(self):
+        point = self.private_key.public_key().public_bytes(Encoding.X962,
+                                                           PublicFormat.UncompressedPoint)
+        return {"endpoint": self.endpoint, "keys": {"p256dh": b64(point), "auth": b64(self.auth)},
+                "device_label": self.path}
+
+    def received(self):
+        """The decrypted JSON payloads this device got, in order."""
+        return [json.loads(http_ece.decrypt(body, private_key=self.private_key,
+                                            auth_secret=self.auth, version="aes128gcm"))
+                for path, _headers, body in self.service.messages if path == self.path]
+
+
+class FakePushService:
+    def __init__(self):
+        self.messages = []
+        self.statuses = {}  # path -> (status, extra headers)
+        service = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                status, extra = service.statuses.get(self.path, (201, {}))
+                if 200 <= status < 300:
+                    service.messages.append((self.path, {k.lower(): v for k, v in self.headers.items()},
+                                             body))
+                self.send_response(status)
+                for key, value in extra.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def device(self, name):
+        return Device(self, name)
+
+
+def verify_vapid(headers, public_key_b64, audience):
+    """Check the `Authorization: vapid t=<JWT>, k=<key>` header the way a push service does."""
+    scheme, _, params = headers["authorization"].partition(" ")
+    assert scheme == "vapid"
+    fields = dict(part.strip().split("=", 1) for part in params.split(","))
+    assert fields["k"] == public_key_b64
+    head, claims, signature = fields["t"].split(".")
+    raw = unb64(signature)
+    der = encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big"))
+    key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), unb64(public_key_b64))
+    key.verify(der, f"{head}.{claims}".encode(), ec.ECDSA(hashes.SHA256()))
+    claims = json.loads(unb64(claims))
+    assert claims["aud"] == audience and claims["sub"].startswith("mailto:")
+    return claims
