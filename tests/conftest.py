@@ -7,7 +7,7 @@ import uuid
 import psycopg
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import make_url, text
+from sqlalchemy import make_url
 
 from backend import create_app
 from backend.extensions import db

@@ -1,7 +1,7 @@
 """Account changes: register, profile and settings, email, password, export, delete."""
 import copy
 
-from sqlalchemy import delete as sql_delete, func, select
+from sqlalchemy import delete as sql_delete, select
 
 from ..errors import Conflict, WrongPassword
 from ..extensions import db
@@ -50,7 +50,7 @@ def find_by_email(email):
 def register(email, password, display_name=None, timezone=None):
     email = normalize_email(email)
     if find_by_email(email) is not None:
-        raise Conflict("An account with this email already exists.",)
+        raise Conflict("An account with this email already exists.")
     user = User(email=email, password_hash=hash_password(password), display_name=display_name,
                 timezone=timezone or "UTC", settings={})
     db.session.add(user)
@@ -128,8 +128,7 @@ def export(user):
     """Every record of the user as one JSON-ready document."""
     from ..schemas.accounts import UserSchema
 
-    document = {"exported_at": utcnow().isoformat(), "user": profile(user)}
-    document["user"] = UserSchema().dump(document["user"])
+    document = {"exported_at": utcnow().isoformat(), "user": UserSchema().dump(profile(user))}
     for name, ent in ENTITIES.items():
         rows = db.session.execute(
             select(ent.model).where(ent.model.user_id == user.id,
@@ -152,6 +151,3 @@ def profile(user):
             "timezone": user.timezone, "settings": settings_of(user),
             "created_at": user.created_at}
 
-
-def count_users():
-    return db.session.execute(select(func.count()).select_from(User)).scalar_one()
