@@ -73,6 +73,9 @@ class Device:
         self.server_copy = {}  # (entity, id) -> data dict, or TOMBSTONE
         self.outbox = []       # pending mutations, in order
         self.cursor = None
+        # Keys in the order this device first saw them: random UUIDs must not decide
+        # which record a test step picks, or hypothesis could not replay a case.
+        self.first_seen = {}
 
     # What the user sees ---------------------------------------------------
 
@@ -89,7 +92,8 @@ class Device:
         return view
 
     def live_keys(self):
-        return sorted(k for k, v in self.local.items() if v is not TOMBSTONE)
+        return sorted((k for k, v in self.local.items() if v is not TOMBSTONE),
+                      key=self.first_seen.__getitem__)
 
     # Offline writes -------------------------------------------------------
 
@@ -103,6 +107,7 @@ class Device:
         return self._queue("delete", key, None)
 
     def _queue(self, op, key, fields):
+        self.first_seen.setdefault(key, len(self.first_seen))
         mutation = {"mutation_id": str(uuid.uuid4()), "entity": key[0], "op": op, "id": key[1]}
         if fields is not None:
             mutation["fields"] = dict(fields)
@@ -126,6 +131,7 @@ class Device:
         self.outbox = [m for m in self.outbox if m["mutation_id"] not in answered]
         for change in answer["changes"]:
             key = (change["entity"], change["id"])
+            self.first_seen.setdefault(key, len(self.first_seen))
             if change["deleted"]:
                 assert change["data"] is None
                 self.server_copy[key] = TOMBSTONE
@@ -136,7 +142,7 @@ class Device:
         self.cursor = answer["cursor"]
 
 
-INVALID = {"mood": 9, "check_in_every_days": 0, "status": "lost"}
+INVALID = {"mood": 9, "check_in_every_days": 0, "status": "lost", "mood_before": 9}
 REQUIRED = {"contacts": "name", "checkins": "mood", "applications": "company"}
 
 
@@ -152,6 +158,7 @@ class Oracle:
         self.records = {}     # (entity, id) -> client-written fields, or TOMBSTONE
         self.applied = set()  # mutation ids applied
         self.tombstoned = set()
+        self.started_now = set()  # breaks created without started_at: they start "now"
 
     def apply(self, mutations):
         """Predict (applied, {mutation_id: code}) for one request's mutations."""
@@ -163,27 +170,44 @@ class Oracle:
                 continue
             key = (m["entity"], m["id"])
             current = self.records.get(key, "missing")
-            if m["op"] == "upsert" and current is not TOMBSTONE and not (
-                    valid(m["fields"]) and (current != "missing"
-                                            or REQUIRED[m["entity"]] in m["fields"])):
-                rejected[mid] = "validation_error"
+            refusal = self._refusal(m, key, current)
+            if refusal:
+                rejected[mid] = refusal
                 continue
             if m["op"] == "delete":
-                if current == "missing":
-                    rejected[mid] = "not_found"
-                    continue
                 self.records[key] = TOMBSTONE
                 self.tombstoned.add(key)
-            elif current is TOMBSTONE:
-                rejected[mid] = "gone"
-                continue
             elif current == "missing":
                 self.records[key] = dict(m["fields"])
+                if m["entity"] == "breaks" and "started_at" not in m["fields"]:
+                    self.started_now.add(key)
             else:
                 self.records[key] = {**current, **m["fields"]}
             self.applied.add(mid)
             applied.append(mid)
         return applied, rejected
+
+    def _refusal(self, m, key, current):
+        if m["op"] == "delete":
+            return "not_found" if current == "missing" else None
+        if current is TOMBSTONE:
+            return "gone"
+        fields = m["fields"]
+        if not valid(fields):
+            return "validation_error"
+        if current == "missing" and REQUIRED.get(m["entity"]) not in (None, *fields):
+            return "validation_error"
+        if m["entity"] == "breaks":
+            merged = {**({} if current == "missing" else current), **fields}
+            started_now = current == "missing" and "started_at" not in fields or (
+                key in self.started_now)
+            if merged.get("ended_at") is not None and started_now:
+                return "validation_error"  # a break cannot end before it starts
+            if merged.get("ended_at") is None and any(
+                    k != key and k[0] == "breaks" and r is not TOMBSTONE
+                    and r.get("ended_at") is None for k, r in self.records.items()):
+                return "conflict"  # a second active break
+        return None
 
     def matches(self, server):
         """Check the server's full state ({key: data or None}) against the prediction."""
