@@ -1,0 +1,172 @@
+"""The rules table of SPEC §6: each rule turns the user's records into candidate
+nudges (a dedupe key of kind and subject id, and the moment the rule names).
+
+Plain functions on a Snapshot; the planner then applies the shared constraints.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .schedule import at_local
+
+LATE_STAGES = {"interview", "final_round", "offer"}
+PRIORITY = ["support", "break", "feedback", "reflect", "apply", "big_picture"]
+DURING_BREAK = {"support", "big_picture"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    key: str
+    kind: str
+    moment: datetime
+    variant: str
+    url: str
+    company: str | None = None
+    contact: str | None = None
+
+
+def _day(d, n):
+    return d + timedelta(days=n)
+
+
+def _mood(rejection):
+    mood = rejection.get("mood")
+    return 3 if mood is None else mood
+
+
+def _local_date(moment, tz):
+    return moment.astimezone(tz).date()
+
+
+def reflect(snap, tz):
+    for r in snap.rejections:
+        if not (r.get("lessons") or "").strip():
+            yield Candidate(f"reflect:{r['id']}", "reflect",
+                            at_local(_day(r["received_on"], 2), 19, 0, tz), "reflect",
+                            f"/rejections/{r['id']}", company=r.get("company"))
+
+
+def feedback(snap, tz):
+    for r in snap.rejections:
+        url = f"/rejections/{r['id']}"
+        status = r.get("feedback_status") or "not_requested"
+        if status == "not_requested" and r.get("stage") in LATE_STAGES:
+            yield Candidate(f"feedback:{r['id']}", "feedback",
+                            at_local(_day(r["received_on"], 1), 10, 0, tz), "feedback", url,
+                            company=r.get("company"))
+        elif status == "requested" and r.get("feedback_requested_on"):
+            yield Candidate(f"feedback:{r['id']}:followup", "feedback",
+                            at_local(_day(r["feedback_requested_on"], 7), 10, 0, tz),
+                            "feedback_followup", url, company=r.get("company"))
+
+
+def _last_outreach(snap):
+    last = {}
+    for o in snap.outreach:
+        if o["contact_id"] not in last or o["at"] > last[o["contact_id"]]:
+            last[o["contact_id"]] = o["at"]
+    return last
+
+
+def least_recently_reached(snap):
+    """The contact reached longest ago (never reached counts as longest)."""
+    if not snap.contacts:
+        return None
+    last = _last_outreach(snap)
+    floor = datetime.min.replace(tzinfo=snap.contacts[0]["created_at"].tzinfo)
+    return min(snap.contacts, key=lambda c: (last.get(c["id"], floor), c["name"]))["name"]
+
+
+def support(snap, tz, now):
+    contact = least_recently_reached(snap)
+    for r in snap.rejections:
+        since = at_local(r["received_on"], 0, 0, tz)
+        if _mood(r) <= 3 and not any(o["at"] >= since for o in snap.outreach):
+            yield Candidate(f"support:{r['id']}", "support",
+                            at_local(_day(r["received_on"], 1), 12, 0, tz), "support",
+                            "/support", contact=contact)
+    last = _last_outreach(snap)
+    for c in snap.contacts:
+        every = c.get("check_in_every_days")
+        if not every:
+            continue
+        # Every `every` days after the last outreach (or since the contact was added),
+        # the first such day whose noon is not already more than a day past.
+        base = _local_date(last.get(c["id"], c["created_at"]), tz)
+        day = _day(base, every)
+        while at_local(day, 12, 0, tz) < now - timedelta(hours=24):
+            day = _day(day, every)
+        yield Candidate(f"support:contact:{c['id']}:{day.isoformat()}", "support",
+                        at_local(day, 12, 0, tz), "checkin", "/support", contact=c["name"])
+
+
+def _third_within_week(r, rejections):
+    window = [x for x in rejections
+              if _day(r["received_on"], -6) <= x["received_on"] <= r["received_on"]]
+    return len(window) >= 3
+
+
+def breaks(snap, tz, active):
+    for r in snap.rejections:
+        if not (_mood(r) <= 2 or _third_within_week(r, snap.rejections)):
+            continue
+        moment = at_local(_day(r["received_on"], 1), 18, 0, tz)
+        recent = any(b.get("ended_at") and moment - timedelta(days=3) < b["ended_at"]
+                     for b in snap.breaks)
+        if active is None and not recent:
+            yield Candidate(f"break:{r['id']}", "break", moment, "break", "/breaks")
+
+
+def _applied_since(snap, day, exclude=None):
+    return any(a["applied_on"] >= day and a["id"] != exclude for a in snap.applications)
+
+
+def apply(snap, tz):
+    ended = [b for b in snap.breaks if b.get("ended_at")]
+    for r in snap.rejections:
+        after_break = any(_local_date(b["ended_at"], tz) >= r["received_on"] for b in ended)
+        if not after_break and not _applied_since(snap, r["received_on"], r.get("application_id")):
+            yield Candidate(f"apply:{r['id']}", "apply",
+                            at_local(_day(r["received_on"], 3), 10, 0, tz), "apply",
+                            "/applications", company=r.get("company"))
+    for b in ended:
+        end_day = _local_date(b["ended_at"], tz)
+        if not _applied_since(snap, end_day):
+            yield Candidate(f"apply:break:{b['id']}", "apply",
+                            at_local(_day(end_day, 1), 10, 0, tz), "welcome_back", "/today")
+
+
+def _had_activity(snap, start, end, tz):
+    days = [r["received_on"] for r in snap.rejections]
+    days += [a["applied_on"] for a in snap.applications]
+    moments = [b["started_at"] for b in snap.breaks] + [o["at"] for o in snap.outreach]
+    moments += [c["at"] for c in snap.checkins]
+    return (any(start.date() <= d <= end.date() for d in days)
+            or any(start <= m <= end for m in moments))
+
+
+def big_picture(snap, tz, now):
+    """Sunday 18:00 of this week (or of last week when that is less than a day past)."""
+    today = now.astimezone(tz).date()
+    sunday = _day(today, 6 - today.weekday())
+    for day in (_day(sunday, -7), sunday):
+        moment = at_local(day, 18, 0, tz)
+        if _had_activity(snap, at_local(_day(day, -6), 0, 0, tz), moment, tz):
+            yield Candidate(f"big_picture:{day.isoformat()}", "big_picture", moment,
+                            "big_picture", "/insights")
+
+
+def active_break(snap, now):
+    for b in snap.breaks:
+        if b.get("ended_at") is None and b["started_at"] <= now:
+            return b
+    return None
+
+
+def candidates(snap, tz, now):
+    """Every candidate the rules table gives, before any constraint."""
+    active = active_break(snap, now)
+    found = [*reflect(snap, tz), *feedback(snap, tz), *support(snap, tz, now),
+             *breaks(snap, tz, active), *apply(snap, tz), *big_picture(snap, tz, now)]
+    if active is not None:
+        found = [c for c in found if c.kind in DURING_BREAK]
+    return found

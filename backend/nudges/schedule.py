@@ -1,0 +1,82 @@
+"""Where a nudge may land: quiet hours, daily and rolling-7-day caps, 2-hour spacing.
+
+Plain functions on aware datetimes; every local time is in the user's zone, so a
+day is a calendar day there and "the same time next day" survives a DST change.
+"""
+from datetime import datetime, time, timedelta
+
+SPACING = timedelta(hours=2)
+WEEK = timedelta(days=7)
+HORIZON = timedelta(days=30)  # a nudge that finds no room within this is dropped
+
+
+def at_local(day, hour, minute, tz):
+    """The instant of `day` at hour:minute in `tz`, as an aware datetime."""
+    return datetime.combine(day, time(hour, minute), tzinfo=tz)
+
+
+def parse_hhmm(text):
+    hour, minute = text.split(":")
+    return int(hour), int(minute)
+
+
+def quiet_end(moment, tz, start, end):
+    """The end of the quiet hours `moment` falls in, or None outside them."""
+    if start == end:
+        return None
+    local = moment.astimezone(tz)
+    clock = (local.hour, local.minute)
+    start, end = parse_hhmm(start), parse_hhmm(end)
+    if start < end:  # e.g. 13:00-15:00, inside one day
+        quiet, end_day = start <= clock < end, local.date()
+    else:            # e.g. 21:00-08:00, across midnight
+        quiet = clock >= start or clock < end
+        end_day = local.date() + timedelta(days=1) if clock >= start else local.date()
+    return at_local(end_day, *end, tz) if quiet else None
+
+
+def next_day_same_time(moment, tz):
+    local = moment.astimezone(tz)
+    return at_local(local.date() + timedelta(days=1), local.hour, local.minute, tz)
+
+
+def too_close(moment, taken):
+    """The latest taken moment within 2 hours of `moment`, or None."""
+    near = [t for t in taken if abs(t - moment) < SPACING]
+    return max(near) if near else None
+
+
+def day_full(moment, taken, tz, per_day):
+    day = moment.astimezone(tz).date()
+    return sum(1 for t in taken if t.astimezone(tz).date() == day) >= per_day
+
+
+def week_full(moment, taken, per_week):
+    """Would one more at `moment` put more than `per_week` in some 7-day window?"""
+    starts = [moment] + [t for t in taken if moment - WEEK < t <= moment]
+    return any(sum(1 for t in taken if s <= t < s + WEEK) + 1 > per_week for s in starts)
+
+
+def place(moment, taken, tz, limits):
+    """The first allowed moment at or after `moment`, or None when none is near.
+
+    `limits`: quiet_start, quiet_end, max_nudges_per_day, max_nudges_per_week.
+    """
+    per_day, per_week = limits["max_nudges_per_day"], limits["max_nudges_per_week"]
+    if per_day < 1 or per_week < 1:
+        return None
+    start = moment
+    while moment - start <= HORIZON:
+        end = quiet_end(moment, tz, limits["quiet_start"], limits["quiet_end"])
+        if end is not None:
+            moment = end
+            continue
+        near = too_close(moment, taken)
+        if near is not None:
+            moment = near + SPACING
+            continue
+        if day_full(moment, taken, tz, per_day) or week_full(moment, taken, per_week):
+            moment = next_day_same_time(moment, tz)
+            continue
+        return moment
+    return None
