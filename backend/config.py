@@ -46,6 +46,8 @@ class Base:
     HSTS = False
     PUSH_ALLOW_HTTP = False
     VAPID_SUBJECT = "mailto:rebound@example.invalid"
+    # Reconcile a user's nudges when a write of theirs commits (docs/nudges.md).
+    NUDGES_PLAN_ON_WRITE = True
 
 
 class Development(Base):
@@ -58,6 +60,9 @@ class Testing(Base):
     SECRET_KEY = "testing-only-not-secret"
     # The JSON 500 envelope is part of the contract, so let the handlers run.
     PROPAGATE_EXCEPTIONS = False
+    # Off so tests that count exact versions see only their own writes;
+    # tests/nudges turn it on.
+    NUDGES_PLAN_ON_WRITE = False
 
 
 class Production(Base):

@@ -75,6 +75,8 @@ def update_profile(user, changes):
     if "settings" in changes:
         user.settings = merge_settings(settings_of(user), changes["settings"])
     user.updated_at = utcnow()
+    from ..nudges.reconcile import mark  # timezone, quiet hours, caps, switches
+    mark(user.id)
     db.session.commit()
     return user
 

@@ -101,6 +101,7 @@ def delete(user, name, record_id, twice_ok=True):
     row.deleted_at = row.updated_at = utcnow()
     _scrub(ent, row)
     db.session.flush()
+    _after_write(user, name, None, {})
     return row
 
 
@@ -181,6 +182,8 @@ def _check(user, name, record, record_id):
 
 
 def _after_write(user, name, old, record):
+    from ..nudges.reconcile import mark  # its plan runs once, when the transaction commits
+    mark(user.id)
     # Logging a rejection for an application closes that application as rejected.
     if name == "rejections" and record.get("application_id"):
         linked_now = old is None or old.get("application_id") != record["application_id"]
