@@ -2,6 +2,7 @@
 import click
 from flask.cli import AppGroup
 
+from .nudges.cli import nudges
 from .services import accounts
 
 users = AppGroup("users", help="Manage accounts.")
@@ -43,3 +44,4 @@ def init_keys():
 def register(app):
     app.cli.add_command(users)
     app.cli.add_command(push)
+    app.cli.add_command(nudges)

@@ -1,0 +1,52 @@
+"""`flask nudges work` (the Procfile's worker) and `flask nudges run-once` (for cron)."""
+import signal
+import time
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from . import dispatcher, reconcile
+
+nudges = AppGroup("nudges", help="Plan and send nudges.")
+
+
+@nudges.command("run-once")
+@click.option("--no-sweep", is_flag=True, help="Only send what is due; do not re-plan.")
+def run_once(no_sweep):
+    """Re-plan every user's nudges, then send every nudge that is due."""
+    if not no_sweep:
+        reconcile.sweep()
+    counts = dispatcher.run_once()
+    click.echo("Nudges: " + (", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+                             or "nothing due"))
+
+
+@nudges.command("work")
+@click.option("--interval", default=15.0, show_default=True, help="Seconds between sends.")
+@click.option("--sweep-every", default=300.0, show_default=True,
+              help="Seconds between re-plans of every user.")
+def work(interval, sweep_every):
+    """Send due nudges every few seconds and re-plan everyone now and then, until SIGTERM."""
+    stop = []
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.append(True))
+    log = current_app.logger
+    log.info("Nudge worker started")
+    next_sweep = 0.0
+    while not stop:
+        try:
+            if time.monotonic() >= next_sweep:
+                reconcile.sweep()
+                next_sweep = time.monotonic() + sweep_every
+            counts = dispatcher.run_once()
+            if counts:
+                log.info("Nudges: %s", counts)
+        except Exception:  # a bad round must not end the worker; the next one retries
+            log.exception("Nudge round failed")
+            from ..extensions import db
+            db.session.rollback()
+        deadline = time.monotonic() + interval
+        while not stop and time.monotonic() < deadline:
+            time.sleep(min(0.2, interval))
+    click.echo("Nudge worker stopped.")

@@ -1,0 +1,204 @@
+"""The dispatcher against a fake push service that decrypts what it gets (SPEC §6)."""
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from backend.extensions import db
+from backend.models import Nudge, PushSubscription, utcnow
+from backend.nudges import dispatcher
+from backend.push import sender_for
+
+
+def run(app, now=None):
+    with app.app_context():
+        try:
+            return dispatcher.run_once(now=now, sender=sender_for(app))
+        finally:
+            db.session.remove()
+
+
+def subscribe(user, *devices):
+    for device in devices:
+        assert user.post("/api/push/subscriptions", device.subscription()).status_code == 201
+
+
+def endpoints(app):
+    with app.app_context():
+        return set(db.session.execute(select(PushSubscription.endpoint)).scalars())
+
+
+def test_a_due_nudge_is_delivered_once_to_every_device_encrypted(app, user, push_service,
+                                                                 add_nudge, nudge_of):
+    phone, laptop = push_service.device("phone"), push_service.device("laptop")
+    subscribe(user, phone, laptop)
+    nudge_id = add_nudge(user)
+    before = nudge_of(nudge_id).version
+    assert run(app) == {"sent": 1}
+    assert run(app) == {}
+    for device in (phone, laptop):
+        [message] = device.received()
+        assert message == {"title": "Ready for one more?", "body": "One more application, no rush.",
+                           "url": "/applications", "kind": "apply", "nudge_id": str(nudge_id)}
+    assert all(headers["topic"] == "apply" for _p, headers, _b in push_service.messages)
+    row = nudge_of(nudge_id)
+    assert row.status == "sent" and row.sent_at and row.attempts == 1 and row.version > before
+    assert user.get(f"/api/nudges/{nudge_id}").get_json()["status"] == "sent"
+
+
+def test_a_nudge_not_yet_due_waits(app, user, push_service, add_nudge, nudge_of):
+    subscribe(user, push_service.device("phone"))
+    nudge_id = add_nudge(user, due_at=utcnow() + timedelta(hours=1))
+    assert run(app) == {}
+    assert nudge_of(nudge_id).status == "scheduled" and push_service.messages == []
+
+
+def test_gone_subscription_is_deleted_and_the_nudge_stays_in_the_inbox(app, user, push_service,
+                                                                      add_nudge, nudge_of):
+    gone = push_service.device("gone")
+    push_service.statuses = {gone.path: (410, {})}
+    subscribe(user, gone)
+    nudge_id = add_nudge(user)
+    assert run(app) == {"sent": 1}
+    assert gone.endpoint not in endpoints(app)
+    assert nudge_of(nudge_id).status == "sent"
+
+
+def test_without_any_subscription_a_nudge_is_marked_sent_for_the_inbox(app, user, add_nudge):
+    nudge_id = add_nudge(user)
+    assert run(app) == {"sent": 1}
+    [listed] = user.get("/api/nudges").get_json()
+    assert listed["id"] == str(nudge_id) and listed["status"] == "sent"
+
+
+def test_503_with_retry_after_is_retried_after_that_wait(app, user, push_service, add_nudge,
+                                                         nudge_of):
+    busy = push_service.device("busy")
+    push_service.statuses = {busy.path: (503, {"Retry-After": "120"})}
+    subscribe(user, busy)
+    nudge_id = add_nudge(user)
+    now = utcnow()
+    assert run(app, now) == {"retry": 1}
+    row = nudge_of(nudge_id)
+    assert row.status == "scheduled" and row.attempts == 1
+    assert row.next_attempt_at == now + timedelta(seconds=120)
+    assert run(app, now + timedelta(seconds=60)) == {}
+    push_service.statuses = {}
+    assert run(app, now + timedelta(seconds=121)) == {"sent": 1}
+    assert len(busy.received()) == 1
+
+
+def test_five_failed_tries_leave_the_nudge_failed(app, user, push_service, add_nudge, nudge_of):
+    broken = push_service.device("down")
+    push_service.statuses = {broken.path: (500, {})}
+    subscribe(user, broken)
+    nudge_id = add_nudge(user)
+    now, results = utcnow(), []
+    for _ in range(5):
+        results.append(run(app, now))
+        row = nudge_of(nudge_id)
+        now = max(now, row.next_attempt_at or now) + timedelta(seconds=1)
+    assert results == [{"retry": 1}] * 4 + [{"failed": 1}]
+    row = nudge_of(nudge_id)
+    assert row.status == "failed" and row.attempts == 5
+    assert run(app, now + timedelta(hours=1)) == {}
+    with app.app_context():  # a 5xx never disables the subscription
+        assert db.session.execute(select(PushSubscription.disabled_at)).scalar_one() is None
+
+
+def test_backoff_doubles_between_tries(app, user, push_service, add_nudge, nudge_of):
+    down = push_service.device("down")
+    push_service.statuses = {down.path: (500, {})}
+    subscribe(user, down)
+    nudge_id = add_nudge(user)
+    now, waits = utcnow(), []
+    for _ in range(3):
+        run(app, now)
+        next_at = nudge_of(nudge_id).next_attempt_at
+        waits.append((next_at - now).total_seconds())
+        now = next_at
+    assert waits == [30, 60, 120]
+
+
+def test_an_expired_lease_is_claimed_again(app, user, push_service, add_nudge, nudge_of):
+    phone = push_service.device("phone")
+    subscribe(user, phone)
+    nudge_id = add_nudge(user)
+    now = utcnow()
+    with app.app_context():
+        [claimed] = dispatcher.claim(now)  # ...and this worker dies before sending
+    assert claimed.id == nudge_id
+    assert run(app, now + timedelta(minutes=1)) == {}
+    assert run(app, now + timedelta(minutes=3)) == {"sent": 1}
+    assert len(phone.received()) == 1 and nudge_of(nudge_id).attempts == 2
+
+
+def test_a_nudge_more_than_12_hours_overdue_is_cancelled_not_sent(app, user, push_service,
+                                                                  add_nudge, nudge_of):
+    phone = push_service.device("phone")
+    subscribe(user, phone)
+    nudge_id = add_nudge(user, due_at=utcnow() - timedelta(hours=13))
+    assert run(app) == {}
+    assert nudge_of(nudge_id).status == "cancelled" and phone.received() == []
+
+
+def test_a_dismissed_nudge_is_not_sent(app, user, push_service, add_nudge, nudge_of):
+    phone = push_service.device("phone")
+    subscribe(user, phone)
+    nudge_id = add_nudge(user)
+    user.patch(f"/api/nudges/{nudge_id}", {"dismissed": True})
+    run(app)
+    assert nudge_of(nudge_id).status == "cancelled" and phone.received() == []
+
+
+def test_two_dispatchers_never_claim_one_nudge_twice(app, user, add_nudge):
+    for _ in range(60):
+        add_nudge(user)
+    claimed, start = [[], []], threading.Barrier(2)
+
+    def worker(mine):
+        with app.app_context():
+            start.wait()
+            while batch := dispatcher.claim(limit=7):
+                mine.extend(n.id for n in batch)
+            db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(c,)) for c in claimed]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    first, second = claimed
+    assert len(first) + len(second) == 60 and len(set(first) | set(second)) == 60
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        assert first and second  # SKIP LOCKED lets both make progress
+
+
+def test_run_once_command_sends_what_is_due(app, user, push_service, add_nudge):
+    phone = push_service.device("phone")
+    subscribe(user, phone)
+    add_nudge(user)
+    result = app.test_cli_runner().invoke(args=["nudges", "run-once", "--no-sweep"])
+    assert result.exit_code == 0, result.output
+    assert "1 sent" in result.output and len(phone.received()) == 1
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_worker_stops_cleanly_on_sigterm(app, database_url, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "REBOUND_ENV": "testing", "DATABASE_URL": database_url,
+           "FLASK_VAPID_PRIVATE_KEY": app.config["VAPID_PRIVATE_KEY"]}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "backend", "nudges", "work", "--interval", "0.2"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    time.sleep(1.5)
+    worker.send_signal(signal.SIGTERM)
+    output, _ = worker.communicate(timeout=10)
+    assert worker.returncode == 0, output
+    assert "Nudge worker stopped." in output
