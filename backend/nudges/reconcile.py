@@ -10,7 +10,7 @@ from sqlalchemy import event, select
 
 from ..extensions import db
 from ..models import (Application, Break, Checkin, Contact, Nudge, Outreach, Rejection,
-                      User, utcnow)
+                      User, VersionCounter, utcnow)
 from ..services.accounts import settings_of
 from ..services.records import bump_version
 from .planner import Snapshot, plan
@@ -114,12 +114,26 @@ def _apply(row, want):
     return changed
 
 
+def _lock_user(user_id):
+    """Take the user's write lock before reading, so a reconcile running in a web
+    request at the same moment cannot plan the same nudge twice: the counter row
+    on PostgreSQL (a web write holds it from its bump to its commit), the
+    database's write lock on SQLite."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        db.session.execute(select(VersionCounter.seq).where(VersionCounter.user_id == user_id)
+                           .with_for_update())
+
+
 def sweep(now=None):
     """Reconcile every user, one commit each (time alone makes some nudges due or moot)."""
     ids = db.session.execute(select(User.id)).scalars().all()
     db.session.commit()
     total = 0
     for user_id in ids:
+        _lock_user(user_id)
         created, changed, cancelled = reconcile(user_id, now)
         db.session.commit()
         total += created + changed + cancelled

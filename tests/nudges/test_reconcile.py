@@ -98,12 +98,16 @@ def test_one_users_writes_never_plan_for_another(user, other_user):
     assert nudges(other_user) == {}
 
 
-def test_the_sweep_plans_what_time_alone_makes_due(app):
+def test_the_sweep_plans_what_writes_did_not_and_then_changes_nothing(app):
     from backend.extensions import db
     from backend.nudges.reconcile import sweep
 
     client = sign_up(app)
-    with app.app_context():
-        assert sweep() == 0  # nothing to plan for an empty account
-        db.session.remove()
+    app.config["NUDGES_PLAN_ON_WRITE"] = False
+    client.post("/api/rejections", {"company": "Acme"})
     assert nudges(client) == {}
+    with app.app_context():
+        assert sweep() >= 3
+        assert sweep() == 0
+        db.session.remove()
+    assert {"reflect", "support", "apply"} <= {n["kind"] for n in nudges(client).values()}
