@@ -11,6 +11,7 @@ from .schedule import at_local
 LATE_STAGES = {"interview", "final_round", "offer"}
 PRIORITY = ["support", "break", "feedback", "reflect", "apply", "big_picture"]
 DURING_BREAK = {"support", "big_picture"}
+SNOOZE_REACH = timedelta(days=9)  # a nudge snoozed 7 days, plus its day of grace
 
 
 @dataclass(frozen=True)
@@ -90,13 +91,18 @@ def support(snap, tz, now):
         if not every:
             continue
         # Every `every` days after the last outreach (or since the contact was added),
-        # the first such day whose noon is not already more than a day past.
-        base = _local_date(last.get(c["id"], c["created_at"]), tz)
-        day = _day(base, every)
-        while at_local(day, 12, 0, tz) < now - timedelta(hours=24):
+        # up to the first such day whose noon is not already more than a day past.
+        # Recent past days are candidates too: the planner keeps one only while it
+        # is still scheduled (a snooze), and skips it otherwise.
+        day = _day(_local_date(last.get(c["id"], c["created_at"]), tz), every)
+        while True:
+            moment = at_local(day, 12, 0, tz)
+            if moment >= now - SNOOZE_REACH:
+                yield Candidate(f"support:contact:{c['id']}:{day.isoformat()}", "support",
+                                moment, "checkin", "/support", contact=c["name"])
+            if moment >= now - timedelta(hours=24):
+                break
             day = _day(day, every)
-        yield Candidate(f"support:contact:{c['id']}:{day.isoformat()}", "support",
-                        at_local(day, 12, 0, tz), "checkin", "/support", contact=c["name"])
 
 
 def _third_within_week(r, rejections):
@@ -145,10 +151,11 @@ def _had_activity(snap, start, end, tz):
 
 
 def big_picture(snap, tz, now):
-    """Sunday 18:00 of this week (or of last week when that is less than a day past)."""
+    """Sunday 18:00 of this week (and of the two before, which the planner keeps only
+    when they are less than a day past or still scheduled after a snooze)."""
     today = now.astimezone(tz).date()
     sunday = _day(today, 6 - today.weekday())
-    for day in (_day(sunday, -7), sunday):
+    for day in (_day(sunday, -14), _day(sunday, -7), sunday):  # past ones only if snoozed
         moment = at_local(day, 18, 0, tz)
         if _had_activity(snap, at_local(_day(day, -6), 0, 0, tz), moment, tz):
             yield Candidate(f"big_picture:{day.isoformat()}", "big_picture", moment,

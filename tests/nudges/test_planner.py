@@ -243,3 +243,20 @@ def test_planning_twice_gives_the_same_nudges():
     again = plan(snap(nudges=[{"key": d.key, "status": "scheduled", "due_at": d.due_at,
                                "sent_at": None} for d in first], **records), NOW)
     assert again == first
+
+
+def test_a_snoozed_check_in_is_kept_after_its_day_has_passed():
+    contact = {"id": "c1", "name": "Sam", "check_in_every_days": 7,
+               "created_at": at("2026-02-20T09:00")}
+    snoozed = {"key": "support:contact:c1:2026-02-27", "status": "scheduled",
+               "due_at": at("2026-03-04T12:00"), "sent_at": None}
+    result = plan(snap(only={"support"}, contacts=[contact], nudges=[snoozed]), NOW)
+    assert ("support:contact:c1:2026-02-27", "2026-03-04 12:00") in local(result, "UTC")
+
+
+def test_a_snoozed_big_picture_is_kept_into_the_next_week():
+    snoozed = {"key": "big_picture:2026-02-22", "status": "scheduled",
+               "due_at": at("2026-03-03T18:00"), "sent_at": None}
+    records = {"rejections": [rejection(received_on=date(2026, 2, 18))]}
+    result = plan(snap(only={"big_picture"}, nudges=[snoozed], **records), NOW)
+    assert local(result, "UTC") == [("big_picture:2026-02-22", "2026-03-03 18:00")]
