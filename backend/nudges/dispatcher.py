@@ -26,6 +26,7 @@ from ..services import push_subscriptions
 from ..services.records import bump_version
 
 LEASE = timedelta(minutes=2)
+LEASE_MARGIN = timedelta(seconds=15)  # no send starts this close to the lease's end
 OVERDUE = timedelta(hours=12)
 MAX_TRIES = 5
 BACKOFF = timedelta(seconds=30)  # 30 s, 1 min, 2 min, 4 min between the five tries
@@ -40,6 +41,7 @@ class Claimed:
     body: str
     url: str | None
     attempts: int
+    lease_until: object
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ def claim(now=None, limit=100, lease=LEASE):
                          .values(lease_until=now + lease, attempts=Nudge.attempts + 1))
         conn.commit()
     _cancel(late, now)
-    return [Claimed(r.id, r.user_id, r.kind, r.title, r.body, r.url, r.attempts + 1)
+    return [Claimed(r.id, r.user_id, r.kind, r.title, r.body, r.url, r.attempts + 1, now + lease)
             for r in claimed]
 
 
@@ -104,6 +106,8 @@ def deliver(batch, sender):
     targets = _targets({n.user_id for n in batch}) if batch else {}
     results = []
     for nudge in batch:
+        if utcnow() >= nudge.lease_until - LEASE_MARGIN:
+            continue  # a slow batch outlived this lease: another worker may claim it now
         data = payload(nudge.title, nudge.body, nudge.url, nudge.kind, str(nudge.id))
         outcomes = [(t, sender.send(t, data, nudge.kind)) for t in targets.get(nudge.user_id, [])]
         results.append((nudge, outcomes))

@@ -202,3 +202,18 @@ def test_the_worker_stops_cleanly_on_sigterm(app, database_url, tmp_path):
     output, _ = worker.communicate(timeout=10)
     assert worker.returncode == 0, output
     assert "Nudge worker stopped." in output
+
+
+def test_a_nudge_whose_lease_ran_out_before_its_turn_is_left_for_the_next_claim(
+        app, user, push_service, add_nudge, nudge_of):
+    phone = push_service.device("phone")
+    subscribe(user, phone)
+    nudge_id = add_nudge(user, due_at=utcnow() - timedelta(minutes=10))
+    long_ago = utcnow() - timedelta(minutes=5)
+    with app.app_context():
+        batch = dispatcher.claim(long_ago)  # a batch so slow its lease is already over
+        assert [n.id for n in batch] == [nudge_id]
+        assert dispatcher.deliver(batch, sender_for(app)) == []
+        db.session.remove()
+    assert phone.received() == [] and nudge_of(nudge_id).status == "scheduled"
+    assert run(app) == {"sent": 1}
