@@ -3,6 +3,7 @@ nudges (a dedupe key of kind and subject id, and the moment the rule names).
 
 Plain functions on a Snapshot; the planner then applies the shared constraints.
 """
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -79,9 +80,10 @@ def least_recently_reached(snap):
 
 def support(snap, tz, now):
     contact = least_recently_reached(snap)
+    latest = max((o["at"] for o in snap.outreach), default=None)
     for r in snap.rejections:
         since = at_local(r["received_on"], 0, 0, tz)
-        if _mood(r) <= 3 and not any(o["at"] >= since for o in snap.outreach):
+        if _mood(r) <= 3 and not (latest and latest >= since):
             yield Candidate(f"support:{r['id']}", "support",
                             at_local(_day(r["received_on"], 1), 12, 0, tz), "support",
                             "/support", contact=contact)
@@ -105,15 +107,17 @@ def support(snap, tz, now):
             day = _day(day, every)
 
 
-def _third_within_week(r, rejections):
-    window = [x for x in rejections
-              if _day(r["received_on"], -6) <= x["received_on"] <= r["received_on"]]
-    return len(window) >= 3
+def _third_within_week(r, days):
+    """Is `r` one of 3 or more rejections received within 7 days ending on its day?
+    `days`: every rejection's received_on, sorted."""
+    start, end = _day(r["received_on"], -6), r["received_on"]
+    return bisect_right(days, end) - bisect_left(days, start) >= 3
 
 
 def breaks(snap, tz, active):
+    days = sorted(r["received_on"] for r in snap.rejections)
     for r in snap.rejections:
-        if not (_mood(r) <= 2 or _third_within_week(r, snap.rejections)):
+        if not (_mood(r) <= 2 or _third_within_week(r, days)):
             continue
         moment = at_local(_day(r["received_on"], 1), 18, 0, tz)
         recent = any(b.get("ended_at") and moment - timedelta(days=3) < b["ended_at"]
@@ -122,21 +126,23 @@ def breaks(snap, tz, active):
             yield Candidate(f"break:{r['id']}", "break", moment, "break", "/breaks")
 
 
-def _applied_since(snap, day, exclude=None):
-    return any(a["applied_on"] >= day and a["id"] != exclude for a in snap.applications)
+def _applied_since(latest, day, exclude=None):
+    """`latest`: the two most recent applications; enough to skip one excluded id."""
+    return any(a["applied_on"] >= day and a["id"] != exclude for a in latest)
 
 
 def apply(snap, tz):
     ended = [b for b in snap.breaks if b.get("ended_at")]
+    latest = sorted(snap.applications, key=lambda a: a["applied_on"], reverse=True)[:2]
     for r in snap.rejections:
         after_break = any(_local_date(b["ended_at"], tz) >= r["received_on"] for b in ended)
-        if not after_break and not _applied_since(snap, r["received_on"], r.get("application_id")):
+        if not after_break and not _applied_since(latest, r["received_on"], r.get("application_id")):
             yield Candidate(f"apply:{r['id']}", "apply",
                             at_local(_day(r["received_on"], 3), 10, 0, tz), "apply",
                             "/applications", company=r.get("company"))
     for b in ended:
         end_day = _local_date(b["ended_at"], tz)
-        if not _applied_since(snap, end_day):
+        if not _applied_since(latest, end_day):
             yield Candidate(f"apply:break:{b['id']}", "apply",
                             at_local(_day(end_day, 1), 10, 0, tz), "welcome_back", "/today")
 
