@@ -10,6 +10,7 @@ placed at its first allowed moment: outside quiet hours, 2 h from any other,
 within the daily and rolling 7-day caps (schedule.py). Nudges already sent count
 against the caps and the spacing.
 """
+from bisect import insort
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -61,7 +62,8 @@ def plan(snapshot, now):
     settings = snapshot.settings
     switches = settings.get("nudge_kinds", {})
     existing = {n["key"]: n for n in snapshot.nudges}
-    taken = [n["sent_at"] for n in snapshot.nudges if n["status"] == "sent" and n.get("sent_at")]
+    taken = sorted(n["sent_at"] for n in snapshot.nudges
+                   if n["status"] == "sent" and n.get("sent_at"))
 
     wanted = {}
     for c in rules.candidates(snapshot, tz, now):
@@ -81,7 +83,7 @@ def plan(snapshot, now):
         due = place(start, taken, tz, settings)
         if due is None:
             continue
-        taken.append(due)
+        insort(taken, due)
         title, body = text_for(c.variant, settings.get("detailed_notifications", False),
                                company=c.company, contact=c.contact)
         planned.append(Desired(c.key, c.kind, due, title, body, c.url))

@@ -3,6 +3,7 @@
 Plain functions on aware datetimes; every local time is in the user's zone, so a
 day is a calendar day there and "the same time next day" survives a DST change.
 """
+from bisect import bisect_left, bisect_right
 from datetime import datetime, time, timedelta
 
 SPACING = timedelta(hours=2)
@@ -40,27 +41,35 @@ def next_day_same_time(moment, tz):
     return at_local(local.date() + timedelta(days=1), local.hour, local.minute, tz)
 
 
+def _count(taken, start, end):
+    """How many of the sorted `taken` fall in [start, end)."""
+    return bisect_left(taken, end) - bisect_left(taken, start)
+
+
 def too_close(moment, taken):
-    """The latest taken moment within 2 hours of `moment`, or None."""
-    near = [t for t in taken if abs(t - moment) < SPACING]
-    return max(near) if near else None
+    """The latest taken moment within 2 hours of `moment`, or None (`taken` sorted)."""
+    lo, hi = bisect_right(taken, moment - SPACING), bisect_left(taken, moment + SPACING)
+    return taken[hi - 1] if hi > lo else None
 
 
 def day_full(moment, taken, tz, per_day):
     day = moment.astimezone(tz).date()
-    return sum(1 for t in taken if t.astimezone(tz).date() == day) >= per_day
+    start, end = at_local(day, 0, 0, tz), at_local(day + timedelta(days=1), 0, 0, tz)
+    return _count(taken, start, end) >= per_day
 
 
 def week_full(moment, taken, per_week):
     """Would one more at `moment` put more than `per_week` in some 7-day window?"""
-    starts = [moment] + [t for t in taken if moment - WEEK < t <= moment]
-    return any(sum(1 for t in taken if s <= t < s + WEEK) + 1 > per_week for s in starts)
+    first = bisect_right(taken, moment - WEEK)
+    starts = [moment] + taken[first:bisect_right(taken, moment)]
+    return any(_count(taken, s, s + WEEK) + 1 > per_week for s in starts)
 
 
 def place(moment, taken, tz, limits):
     """The first allowed moment at or after `moment`, or None when none is near.
 
-    `limits`: quiet_start, quiet_end, max_nudges_per_day, max_nudges_per_week.
+    `taken`: the moments already used, sorted. `limits`: quiet_start, quiet_end,
+    max_nudges_per_day, max_nudges_per_week.
     """
     per_day, per_week = limits["max_nudges_per_day"], limits["max_nudges_per_week"]
     if per_day < 1 or per_week < 1:
