@@ -7,6 +7,7 @@ def sender_for(app):
     from .sender import PushSender
 
     if "rebound_push_sender" not in app.extensions:
-        app.extensions["rebound_push_sender"] = PushSender(load_vapid(app),
-                                                           app.config["VAPID_SUBJECT"])
+        app.extensions["rebound_push_sender"] = PushSender(
+            load_vapid(app), app.config["VAPID_SUBJECT"],
+            allow_private=app.config.get("PUSH_ALLOW_HTTP", False))
     return app.extensions["rebound_push_sender"]

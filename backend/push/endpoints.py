@@ -7,6 +7,7 @@ PUSH_ALLOW_HTTP is set (tests with a local fake push service).
 import base64
 import binascii
 import ipaddress
+import socket
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -40,6 +41,22 @@ def endpoint_problem(url, allow_http=False):
     except ValueError:
         return None
     return None if address.is_global else "Must be a public address."
+
+
+def resolved_problem(url, resolve=socket.getaddrinfo):
+    """Why the host of `url` does not resolve to public addresses only, or None.
+
+    Checked again just before each send: a name that was public when the device
+    subscribed may point into a private network later. Raises OSError when the
+    name does not resolve at all (a passing DNS failure: try again later).
+    """
+    parts = urlsplit(url)
+    answers = resolve(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
+    for *_ignored, sockaddr in answers:
+        address = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])
+        if not address.is_global:
+            return "Resolves to a private address."
+    return None
 
 
 def p256dh_problem(text):

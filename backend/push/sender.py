@@ -6,11 +6,17 @@ and `exp` into the claims dict it is given: so we pass a timeout and a 24 h
 TTL, and build a fresh claims dict for every push-service origin.
 """
 import json
+import logging
+import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import requests
 from pywebpush import WebPushException, webpush
+
+from .endpoints import resolved_problem
+
+log = logging.getLogger(__name__)
 
 TTL_SECONDS = 24 * 60 * 60
 TIMEOUT_SECONDS = 10
@@ -49,12 +55,23 @@ def payload(title, body, url, kind, nudge_id=None):
 class PushSender:
     """One Vapid key object and one pooled HTTP session, reused for every send."""
 
-    def __init__(self, vapid, subject, session=None):
+    def __init__(self, vapid, subject, session=None, allow_private=False,
+                 resolve=socket.getaddrinfo):
         self.vapid = vapid
         self.subject = subject
         self.session = session or requests.Session()
+        self.allow_private = allow_private  # PUSH_ALLOW_HTTP: tests with a local push service
+        self.resolve = resolve
 
     def send(self, subscription, data, topic):
+        if not self.allow_private:
+            try:
+                problem = resolved_problem(subscription.endpoint, self.resolve)
+            except (OSError, UnicodeError):
+                return classify(None)  # the name did not resolve now: try again later
+            if problem:
+                log.warning("push endpoint refused at send time: %s", problem)
+                return Outcome("disable")
         origin = "{0.scheme}://{0.netloc}".format(urlsplit(subscription.endpoint))
         claims = {"sub": self.subject, "aud": origin}  # fresh per call: pywebpush mutates it
         info = {"endpoint": subscription.endpoint,
