@@ -32,7 +32,7 @@ def work(interval, sweep_every):
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.append(True))
     log = current_app.logger
-    log.info("Nudge worker started")
+    click.echo("Nudge worker started.")  # printed once SIGTERM is handled: supervisors may stop it from here
     next_sweep = 0.0
     while not stop:
         try:

@@ -197,7 +197,13 @@ def test_the_worker_stops_cleanly_on_sigterm(app, database_url, tmp_path):
     worker = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "backend", "nudges", "work", "--interval", "0.2"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    time.sleep(1.5)
+    # Wait for the worker to say it handles SIGTERM (start-up time varies with load),
+    # then let it run a few rounds.
+    started = []
+    while (line := worker.stdout.readline()) and "Nudge worker started." not in line:
+        started.append(line)
+    assert line, "".join(started)
+    time.sleep(1)
     worker.send_signal(signal.SIGTERM)
     output, _ = worker.communicate(timeout=10)
     assert worker.returncode == 0, output
