@@ -158,3 +158,17 @@ def test_csrf_is_checked_before_the_session(client):
 def test_a_signed_out_request_with_a_bad_body_is_401_not_422(client):
     error_of(client.post("/api/rejections", {"mood": 42}), 401, "unauthorized")
     error_of(client.patch("/api/me", {"timezone": "nowhere"}), 401, "unauthorized")
+
+
+@pytest.mark.parametrize("method,path", [("POST", "/api/rejections"), ("PATCH", "/api/me"),
+                                         ("POST", "/api/auth/login"), ("POST", "/api/sync")])
+@pytest.mark.parametrize("opener,closer", [("[", "]"), ('{"a":', "}")])
+def test_json_nested_too_deeply_to_parse_is_400_not_500(user, method, path, opener, closer,
+                                                        db_state):
+    # 2 KiB of brackets: Python's parser gives up with RecursionError, not ValueError.
+    before = db_state()
+    body = opener * 1000 + ("1" if opener != "[" else "") + closer * 1000
+    response = user.client.open(path, method=method, data=body, headers={
+        "X-Requested-With": "rebound", "Content-Type": "application/json"})
+    error_of(response, 400, "bad_request")
+    assert db_state() == before
