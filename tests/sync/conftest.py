@@ -90,3 +90,19 @@ def snapshot(app):
                 state[table.name] = sorted(tuple(map(repr, row)) for row in rows)
             return state
     return take
+
+
+def added_rows(before, after):
+    """{table: rows added} between two snapshots; fails if any row was changed or removed
+    (outside version_counters, whose one row per user a write moves on)."""
+    assert set(before) == set(after)
+    added = {}
+    for table in before:
+        old, new = set(before[table]), set(after[table])
+        if table == "version_counters":
+            assert len(old) == len(new), table
+            continue
+        assert old <= new, f"{table}: rows changed or removed: {sorted(old - new)}"
+        if new - old:
+            added[table] = sorted(new - old)
+    return added

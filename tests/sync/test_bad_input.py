@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from .conftest import mutation, sync
+from .conftest import added_rows, mutation, sync
 from .test_sync_api import _make_nudge
 
 GOOD = {"mutation_id": "0b7e8c52-3d1f-4a36-9b4e-5c0c8d1e2f30", "entity": "checkins",
@@ -73,11 +73,18 @@ def test_sync_cursor_beyond_the_version_is_per_user(user, other_user):
     assert list(_refused(user, {"cursor": top})) == ["cursor"]
 
 
-@pytest.mark.parametrize("limit", [0, 1001, -5, "10", 2.0, None])
-def test_sync_limit_out_of_range_is_refused(user, snapshot, limit):
+OUT_OF_RANGE = "Must be greater than or equal to 1 and less than or equal to 1000."
+
+
+@pytest.mark.parametrize("limit, message", [
+    (0, OUT_OF_RANGE), (1001, OUT_OF_RANGE), (-5, OUT_OF_RANGE),
+    ("10", "Not a valid integer."), (2.0, "Not a valid integer."),
+    (None, "Field may not be null."),
+])
+def test_sync_limit_out_of_range_is_refused(user, snapshot, limit, message):
     before = snapshot()
     fields = _refused(user, {"cursor": None, "mutations": [GOOD], "limit": limit})
-    assert list(fields) == ["limit"]
+    assert fields == {"limit": [message]}
     assert snapshot() == before
 
 
@@ -86,11 +93,13 @@ def test_sync_limit_at_the_bounds_is_accepted(user, limit):
     assert sync(user, limit=limit)["cursor"] == 0
 
 
-@pytest.mark.parametrize("mutations", [{"0": GOOD}, "none", 7, None],
-                         ids=["object", "string", "number", "null"])
-def test_sync_mutations_that_are_not_a_list_are_refused(user, snapshot, mutations):
+@pytest.mark.parametrize("mutations, message", [
+    ({"0": GOOD}, "Not a valid list."), ("none", "Not a valid list."),
+    (7, "Not a valid list."), (None, "Field may not be null."),
+], ids=["object", "string", "number", "null"])
+def test_sync_mutations_that_are_not_a_list_are_refused(user, snapshot, mutations, message):
     before = snapshot()
-    assert list(_refused(user, {"cursor": None, "mutations": mutations})) == ["mutations"]
+    assert _refused(user, {"cursor": None, "mutations": mutations}) == {"mutations": [message]}
     assert snapshot() == before
 
 
@@ -128,115 +137,172 @@ def test_sync_item_without_a_valid_mutation_id_refuses_the_whole_request(
 # Per mutation: refused in `rejected`, the rest applied ------------------------------
 
 
-def _one_refused(user, bad, count_rows, table="checkins"):
-    """Send bad between two good mutations; return the refusal, check the good ones applied."""
-    before = count_rows(table)
+def _one_refused(user, bad, snapshot):
+    """Send bad between two good check-ins; return the refusal.
+
+    The good ones are applied, and nothing else in the database changes: no row of
+    any table is changed or removed (another user's included), and the only rows
+    added are the two good check-ins and their two applied mutation ids.
+    """
+    before = snapshot()
     good = [mutation("checkins", fields={"mood": 2}), mutation("checkins", fields={"mood": 4})]
     answer = sync(user, [good[0], bad, good[1]])
     assert answer["applied"] == [g["mutation_id"] for g in good]
     [refused] = answer["rejected"]
     assert refused["mutation_id"] == bad["mutation_id"]
-    after = count_rows(table)
-    assert after == before + (2 if table == "checkins" else 0)
+    assert [(c["entity"], c["id"]) for c in answer["changes"]][-2:] == [
+        ("checkins", g["id"]) for g in good]
+    added = added_rows(before, snapshot())
+    assert set(added) == {"checkins", "applied_mutations"}, added
+    for table, key in (("checkins", "id"), ("applied_mutations", "mutation_id")):
+        assert len(added[table]) == 2
+        assert all(any(g[key] in "".join(row) for row in added[table]) for g in good), added
     return refused["error"]
 
 
-def test_sync_unknown_entity_is_rejected(user, count_rows):
-    error = _one_refused(user, mutation("users", fields={"email": "x@example.org"}), count_rows)
+def test_sync_unknown_entity_is_rejected(user, snapshot):
+    error = _one_refused(user, mutation("users", fields={"email": "x@example.org"}), snapshot)
     assert error == {"code": "unknown_entity", "message": "Unknown entity 'users'."}
 
 
 @pytest.mark.parametrize("entity", [None, 5, "Rejections", ""])
-def test_sync_entity_that_is_not_a_known_name_is_rejected(user, count_rows, entity):
-    assert _one_refused(user, mutation(entity, fields={}), count_rows)["code"] == "unknown_entity"
+def test_sync_entity_that_is_not_a_known_name_is_rejected(user, snapshot, entity):
+    error = _one_refused(user, mutation(entity, fields={}), snapshot)
+    assert error == {"code": "unknown_entity", "message": f"Unknown entity {entity!r}."}
 
 
 @pytest.mark.parametrize("op", ["update", "UPSERT", None, 1])
-def test_sync_unknown_op_is_rejected(user, count_rows, op):
-    error = _one_refused(user, mutation("checkins", op, fields={"mood": 1}), count_rows)
-    assert error["code"] == "unknown_op"
+def test_sync_unknown_op_is_rejected(user, snapshot, op):
+    error = _one_refused(user, mutation("checkins", op, fields={"mood": 1}), snapshot)
+    assert error == {"code": "unknown_op", "message": f"Unknown op {op!r}: use upsert or delete."}
 
 
-def test_sync_invalid_fields_are_rejected_with_field_messages(user, count_rows):
+def test_sync_invalid_fields_are_rejected_with_field_messages(user, snapshot):
     error = _one_refused(user, mutation("checkins", fields={"mood": 9, "emotions": "sad"}),
-                         count_rows)
-    assert error["code"] == "validation_error"
-    assert error["fields"] == {"mood": ["Must be greater than or equal to 1 and less than or "
-                                        "equal to 5."],
-                               "emotions": ["Not a valid list."]}
+                         snapshot)
+    assert error == {"code": "validation_error", "message": "Some fields need another look.",
+                     "fields": {"mood": ["Must be greater than or equal to 1 and less than or "
+                                         "equal to 5."],
+                                "emotions": ["Not a valid list."]}}
 
 
-def test_sync_missing_required_field_on_create_is_rejected(user, count_rows):
-    error = _one_refused(user, mutation("contacts", fields={"notes": "no name"}), count_rows,
-                         "contacts")
-    assert error["fields"] == {"name": ["Missing data for required field."]}
+def test_sync_invalid_edit_of_an_existing_record_leaves_it_as_it_was(user, snapshot):
+    rid = uuid.uuid4()
+    sync(user, [mutation("checkins", record_id=rid, fields={"mood": 3, "note": "kept"})])
+    error = _one_refused(user, mutation("checkins", record_id=rid,
+                                        fields={"note": "lost", "mood": 0}), snapshot)
+    assert error == {"code": "validation_error", "message": "Some fields need another look.",
+                     "fields": {"mood": ["Must be greater than or equal to 1 and less than or "
+                                         "equal to 5."]}}
+    record = user.get(f"/api/checkins/{rid}").get_json()
+    assert (record["mood"], record["note"], record["version"]) == (3, "kept", 1)
+
+
+def test_sync_edit_breaking_a_cross_field_rule_leaves_the_record_as_it_was(user, snapshot):
+    rid = uuid.uuid4()
+    sync(user, [mutation("contacts", record_id=rid, fields={
+        "name": "Sam", "channel": "email", "handle": "sam@example.org"})])
+    error = _one_refused(user, mutation("contacts", record_id=rid, fields={"channel": "phone"}),
+                         snapshot)
+    assert error == {"code": "validation_error", "message": "Some fields need another look.",
+                     "fields": {"handle": [
+                         "Use a phone number: an optional + and 7 to 15 digits."]}}
+    record = user.get(f"/api/contacts/{rid}").get_json()
+    assert (record["channel"], record["version"]) == ("email", 1)
+
+
+def test_sync_missing_required_field_on_create_is_rejected(user, snapshot):
+    error = _one_refused(user, mutation("contacts", fields={"notes": "no name"}), snapshot)
+    assert error == {"code": "validation_error", "message": "Some fields need another look.",
+                     "fields": {"name": ["Missing data for required field."]}}
 
 
 @pytest.mark.parametrize("fields, key", [
     ({"mood": 3, "version": 99}, "version"),
     ({"mood": 3, "id": str(uuid.uuid4())}, "id"),
+    ({"mood": 3, "created_at": "2026-01-01T00:00:00+00:00"}, "created_at"),
     ({"mood": 3, "surprise": 1}, "surprise"),
 ])
-def test_sync_fields_the_schema_does_not_take_are_rejected(user, count_rows, fields, key):
-    error = _one_refused(user, mutation("checkins", fields=fields), count_rows)
-    assert error["code"] == "validation_error" and key in error["fields"]
+def test_sync_fields_the_schema_does_not_take_are_rejected(user, snapshot, fields, key):
+    error = _one_refused(user, mutation("checkins", fields=fields), snapshot)
+    assert error == {"code": "validation_error", "message": "Some fields need another look.",
+                     "fields": {key: ["Unknown field."]}}
 
 
-def test_sync_record_id_that_is_not_a_uuid_is_rejected(user, count_rows):
+def test_sync_status_changed_on_is_kept_by_the_server(user, snapshot):
+    error = _one_refused(user, mutation("applications", fields={
+        "company": "Acme", "status_changed_on": "2026-01-01"}), snapshot)
+    assert error["code"] == "validation_error"
+    assert error["fields"] == {"status_changed_on": ["Unknown field."]}
+
+
+def test_sync_record_id_that_is_not_a_uuid_is_rejected(user, snapshot):
     bad = mutation("checkins", fields={"mood": 3})
     bad["id"] = "42"
-    error = _one_refused(user, bad, count_rows)
+    error = _one_refused(user, bad, snapshot)
     assert error == {"code": "validation_error", "message": "The record id must be a UUID.",
                      "fields": {"id": ["Not a valid UUID."]}}
 
 
-def test_sync_fields_that_are_not_an_object_are_rejected(user, count_rows):
-    error = _one_refused(user, mutation("checkins", fields=["mood", 3]), count_rows)
-    assert error["code"] == "validation_error" and list(error["fields"]) == ["fields"]
+def test_sync_fields_that_are_not_an_object_are_rejected(user, snapshot):
+    error = _one_refused(user, mutation("checkins", fields=["mood", 3]), snapshot)
+    assert error == {"code": "validation_error", "message": "`fields` must be an object.",
+                     "fields": {"fields": ["Not a valid mapping type."]}}
 
 
-def test_sync_delete_of_an_unknown_record_is_not_found(user, count_rows):
-    error = _one_refused(user, mutation("checkins", "delete"), count_rows)
-    assert error["code"] == "not_found"
+def test_sync_delete_of_an_unknown_record_is_not_found(user, snapshot):
+    error = _one_refused(user, mutation("checkins", "delete"), snapshot)
+    assert error == {"code": "not_found", "message": "No such record."}
 
 
-def test_sync_upsert_on_a_deleted_record_is_gone(user, count_rows):
+@pytest.mark.parametrize("op", ["upsert", "delete"])
+def test_sync_another_users_record_is_rejected_while_the_rest_apply(
+        user, other_user, snapshot, op):
+    rid = uuid.uuid4()
+    sync(other_user, [mutation("contacts", record_id=rid, fields={"name": "Theirs"})])
+    fields = {"name": "Mine now"} if op == "upsert" else None
+    error = _one_refused(user, mutation("contacts", op, rid, fields=fields), snapshot)
+    assert error == {"code": "not_found", "message": "No such record."}
+    assert other_user.get(f"/api/contacts/{rid}").get_json()["name"] == "Theirs"
+
+
+def test_sync_upsert_on_a_deleted_record_is_gone(user, snapshot):
     rid = uuid.uuid4()
     sync(user, [mutation("checkins", record_id=rid, fields={"mood": 1}),
                 mutation("checkins", "delete", rid)])
     error = _one_refused(user, mutation("checkins", record_id=rid, fields={"mood": 5}),
-                         count_rows)
-    assert error["code"] == "gone"
-    tombstone = [c for c in sync(user)["changes"] if c["id"] == str(rid)]
-    assert tombstone[0]["deleted"] is True
+                         snapshot)
+    assert error == {"code": "gone",
+                     "message": "This record was deleted; a delete wins over later edits."}
+    [tombstone] = [c for c in sync(user)["changes"] if c["id"] == str(rid)]
+    assert tombstone == {"entity": "checkins", "id": str(rid), "version": 2, "deleted": True,
+                         "data": None}
 
 
-def test_sync_nudge_fields_a_client_may_not_write_are_forbidden(app, user, count_rows,
-                                                                 snapshot):
+def test_sync_nudge_fields_a_client_may_not_write_are_forbidden(app, user, snapshot):
     nudge_id = _make_nudge(app, user)
-    before = snapshot()["nudges"]
     error = _one_refused(user, mutation("nudges", record_id=nudge_id,
-                                        fields={"title": "Mine now", "read": True}), count_rows)
-    assert error["code"] == "forbidden" and list(error["fields"]) == ["title"]
-    assert snapshot()["nudges"] == before
+                                        fields={"title": "Mine now", "read": True}), snapshot)
+    assert error == {"code": "forbidden",
+                     "message": "A client may only mark a nudge read, dismissed or snoozed.",
+                     "fields": {"title": ["Written by the server."]}}
 
 
-def test_sync_client_cannot_delete_a_nudge(app, user, count_rows, snapshot):
+def test_sync_client_cannot_delete_a_nudge(app, user, snapshot):
     nudge_id = _make_nudge(app, user)
-    before = snapshot()["nudges"]
-    error = _one_refused(user, mutation("nudges", "delete", nudge_id), count_rows)
-    assert error["code"] == "forbidden"
-    assert snapshot()["nudges"] == before
+    error = _one_refused(user, mutation("nudges", "delete", nudge_id), snapshot)
+    assert error == {"code": "forbidden",
+                     "message": "Nudges cannot be deleted; dismiss them instead."}
 
 
-def test_sync_client_cannot_create_a_nudge(user, count_rows):
-    error = _one_refused(user, mutation("nudges", fields={"read": True}), count_rows, "nudges")
-    assert error["code"] == "not_found"
+def test_sync_client_cannot_create_a_nudge(user, snapshot):
+    error = _one_refused(user, mutation("nudges", fields={"read": True}), snapshot)
+    assert error == {"code": "not_found", "message": "No such record."}
 
 
-def test_sync_refused_mutation_id_is_not_remembered(user, count_rows):
+def test_sync_refused_mutation_id_is_not_remembered(user, snapshot, count_rows):
     bad = mutation("checkins", fields={"mood": 0})
-    _one_refused(user, bad, count_rows)
+    _one_refused(user, bad, snapshot)
     assert count_rows("applied_mutations") == 2
 
 
