@@ -2,7 +2,7 @@
 // Bump VERSION whenever any file in SHELL changes: the new worker then
 // precaches the new shell and the page offers "Update available — reload".
 
-const VERSION = '2026-11-25.1';
+const VERSION = '2026-11-26.1';
 const PREFIX = 'rebound-shell-';
 const CACHE = `${PREFIX}${VERSION}`;
 

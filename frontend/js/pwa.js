@@ -24,13 +24,15 @@ export async function registerServiceWorker() {
   });
   try {
     const reg = await navigator.serviceWorker.register('/sw.js', { scope: '/' });
-    if (reg.waiting && navigator.serviceWorker.controller) showUpdate(reg.waiting);
-    reg.addEventListener('updatefound', () => {
-      const worker = reg.installing;
-      worker?.addEventListener('statechange', () => {
-        if (worker.state === 'installed' && navigator.serviceWorker.controller) showUpdate(worker);
-      });
+    // A new worker may already wait, or already be installing: the browser
+    // checks for updates on every navigation, and `updatefound` can fire
+    // before this listener exists.
+    const watch = (worker) => worker?.addEventListener('statechange', () => {
+      if (worker.state === 'installed' && navigator.serviceWorker.controller) showUpdate(worker);
     });
+    if (reg.waiting && navigator.serviceWorker.controller) showUpdate(reg.waiting);
+    watch(reg.installing);
+    reg.addEventListener('updatefound', () => watch(reg.installing));
     setInterval(() => reg.update().catch(() => {}), 60 * 60 * 1000);
   } catch {
     // Without a service worker the app still works online.
