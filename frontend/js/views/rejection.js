@@ -45,10 +45,12 @@ export async function rejectionView(ctx) {
     });
     return f;
   };
-  const choice = (name, opts, convert = (v) => v) => {
-    const c = chips({ name: `${name}-${id}`, onchange: (v) => save({ [name]: convert(v) }), selected: r[name] ?? [], ...opts });
+  // `fallback`: what the server fills in when the field is missing, shown
+  // before a record made on this device has synced.
+  const choice = (name, { fallback = [], ...opts }, convert = (v) => v) => {
+    const c = chips({ name: `${name}-${id}`, onchange: (v) => save({ [name]: convert(v) }), selected: r[name] ?? fallback, ...opts });
     refreshers.push(() => {
-      if (!c.el.contains(document.activeElement)) c.set(r[name] ?? []);
+      if (!c.el.contains(document.activeElement)) c.set(r[name] ?? fallback);
     });
     return c;
   };
@@ -101,7 +103,7 @@ export async function rejectionView(ctx) {
   });
 
   // Feedback ---------------------------------------------------------------
-  const status = choice('feedback_status', { legend: 'Feedback status', options: FEEDBACK, selected: r.feedback_status ?? 'not_requested' });
+  const status = choice('feedback_status', { legend: 'Feedback status', options: FEEDBACK, fallback: 'not_requested' });
   status.el.addEventListener('change', () => {
     if (status.read() === 'requested' && !r.feedback_requested_on) save({ feedback_requested_on: localDate() });
   });
