@@ -98,6 +98,12 @@ export async function syncNow() {
     schedule(Math.min(60_000, 5_000 * 2 ** (failures - 1)));
   } finally {
     running = false;
+    // A trigger that came after the last round (a write while the status was
+    // being set) must not wait for the next minute.
+    if (again && enabled && state.kind !== 'signedout') {
+      again = false;
+      schedule(0);
+    }
   }
 }
 
