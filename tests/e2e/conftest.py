@@ -3,6 +3,7 @@ driven by Debian's Chromium through Playwright for Python.
 
 Set REBOUND_E2E_BASE_URL to run against a server that is already running.
 """
+import contextlib
 import os
 import shutil
 import socket
@@ -49,13 +50,9 @@ def _wait_healthy(url, proc, log_path, timeout=40):
     pytest.fail(f"the server did not become healthy:\n{Path(log_path).read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    given = os.environ.get("REBOUND_E2E_BASE_URL")
-    if given:
-        yield given.rstrip("/")
-        return
-    tmp = tmp_path_factory.mktemp("e2e")
+@contextlib.contextmanager
+def _serve(tmp, app="backend", extra_env=None):
+    """Migrates a fresh SQLite file in `tmp` and runs `flask run` on a free port."""
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}",
@@ -63,8 +60,9 @@ def live_server(tmp_path_factory):
         "FLASK_RATELIMIT_ENABLED": "false",
         "SECRET_KEY": "e2e-tests-only-not-a-secret",
         "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
     }
-    flask = [sys.executable, "-m", "flask", "--app", "backend"]
+    flask = [sys.executable, "-m", "flask", "--app", app]
     done = subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, capture_output=True, text=True)
     if done.returncode:
         pytest.fail(f"flask db upgrade failed:\n{done.stdout}\n{done.stderr}")
@@ -85,6 +83,26 @@ def live_server(tmp_path_factory):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    given = os.environ.get("REBOUND_E2E_BASE_URL")
+    if given:
+        yield given.rstrip("/")
+        return
+    with _serve(tmp_path_factory.mktemp("e2e")) as url:
+        yield url
+
+
+@pytest.fixture
+def copied_frontend(tmp_path):
+    """A server of its own on a copy of frontend/, which a test may change
+    (a new sw.js) without touching the repository."""
+    copy = tmp_path / "frontend"
+    shutil.copytree(ROOT / "frontend", copy)
+    with _serve(tmp_path, app="tests.e2e.frontend_copy", extra_env={"REBOUND_E2E_FRONTEND": str(copy)}) as url:
+        yield url, copy
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,12 @@ def test_offline_reload_and_log_then_sync_on_reconnect(rebound):
     tab.wait_for_service_worker()
 
     tab.context.set_offline(True)
-    page.reload()
+    response = page.reload()
+    assert response.from_service_worker  # the shell came from the worker's cache, not the network
+    assert page.evaluate("(async () => { try { await fetch('/api/health'); return 'answered'; } "
+                         "catch { return 'failed'; } })()") == "failed"  # /api/ is never served from a cache
+    assert tab.errors == ["Failed to load resource: net::ERR_INTERNET_DISCONNECTED"]  # that probe's own
+    tab.errors.clear()
     expect(page.get_by_role("heading", level=1, name="Thank you for writing it down")).to_have_count(0)
     # /log is the page we were on: the cached shell routes it, offline.
     expect(page.get_by_label("Company")).to_be_visible()
@@ -25,6 +30,8 @@ def test_offline_reload_and_log_then_sync_on_reconnect(rebound):
     page.get_by_role("link", name="Rejections", exact=True).click()
     expect(page.get_by_role("list", name="Your rejections")).to_contain_text("Offline Co")
     expect(page.locator("#sync-status")).to_have_text(re.compile(r"^Offline — 1 change waiting$"))
+    rebound.open_rejection(tab, "Offline Co")  # made here, not synced: the server's defaults show already
+    expect(page.get_by_role("radio", name="Not asked yet", exact=True)).to_be_checked()
     page.goto(tab.base_url + "/lessons")  # a deep link, offline
     expect(page.get_by_role("heading", level=1, name="Lessons")).to_be_visible()
 
