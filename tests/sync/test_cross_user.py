@@ -21,28 +21,31 @@ def test_sync_upsert_of_another_users_record_is_not_found_and_changes_nothing(
     assert answer["rejected"] == [{"mutation_id": bad["mutation_id"], "error": {
         "code": "not_found", "message": "No such record."}}]
     assert answer["applied"] == [] and answer["changes"] == []
-    after = snapshot()
-    assert after["contacts"] == before["contacts"]
-    assert after["applied_mutations"] == before["applied_mutations"]
+    assert snapshot() == before  # every table: nothing written, not even a version taken
     assert other_user.get(f"/api/contacts/{their_contact}").get_json()["name"] == "Theirs"
 
 
 def test_sync_delete_of_another_users_record_is_not_found_and_changes_nothing(
         user, other_user, their_contact, snapshot):
-    before = snapshot()["contacts"]
-    answer = sync(user, [mutation("contacts", "delete", their_contact)])
-    assert answer["rejected"][0]["error"]["code"] == "not_found"
-    assert snapshot()["contacts"] == before
+    before = snapshot()
+    bad = mutation("contacts", "delete", their_contact)
+    answer = sync(user, [bad])
+    assert answer["rejected"] == [{"mutation_id": bad["mutation_id"], "error": {
+        "code": "not_found", "message": "No such record."}}]
+    assert answer["applied"] == [] and answer["changes"] == []
+    assert snapshot() == before
     assert other_user.get(f"/api/contacts/{their_contact}").status_code == 200
 
 
-def test_sync_another_users_deleted_record_is_not_found_not_gone(user, other_user):
+def test_sync_another_users_deleted_record_is_not_found_not_gone(user, other_user, snapshot):
     rid = uuid.uuid4()
     sync(other_user, [mutation("contacts", record_id=rid, fields={"name": "x"}),
                       mutation("contacts", "delete", rid)])
+    before = snapshot()
     answer = sync(user, [mutation("contacts", record_id=rid, fields={"name": "y"})])
     # "gone" would tell that the id exists; it is not_found like any unknown id.
-    assert answer["rejected"][0]["error"]["code"] == "not_found"
+    assert answer["rejected"][0]["error"] == {"code": "not_found", "message": "No such record."}
+    assert snapshot() == before
 
 
 def test_sync_reference_to_another_users_record_is_a_validation_error(user, their_contact):
@@ -51,12 +54,14 @@ def test_sync_reference_to_another_users_record_is_a_validation_error(user, thei
     assert error["code"] == "validation_error" and list(error["fields"]) == ["contact_id"]
 
 
-def test_sync_another_users_nudge_is_not_found(app, user, other_user):
+def test_sync_another_users_nudge_is_not_found(app, user, other_user, snapshot):
     from .test_sync_api import _make_nudge
 
     nudge_id = _make_nudge(app, other_user)
+    before = snapshot()
     answer = sync(user, [mutation("nudges", record_id=nudge_id, fields={"read": True})])
-    assert answer["rejected"][0]["error"]["code"] == "not_found"
+    assert answer["rejected"][0]["error"] == {"code": "not_found", "message": "No such record."}
+    assert snapshot() == before
 
 
 def test_sync_pull_never_returns_another_users_rows(user, other_user, pull_all):
@@ -70,6 +75,16 @@ def test_sync_pull_never_returns_another_users_rows(user, other_user, pull_all):
     sync(other_user, [mutation("contacts", "delete", theirs[0]["id"])])
     pulled = pull_all(user)
     assert set(pulled) == {(m["entity"], m["id"]) for m in mine}
+    assert [c["data"]["name"] for k, c in pulled.items() if k[0] == "contacts"] == ["Mine"]
+    # Small pages too: every page holds only the user's rows, and their versions 1, 2.
+    paged, cursor = [], None
+    while True:
+        answer = sync(user, cursor=cursor, limit=1)
+        paged += [(c["entity"], c["id"], c["version"]) for c in answer["changes"]]
+        cursor = answer["cursor"]
+        if not answer["has_more"]:
+            break
+    assert paged == [(m["entity"], m["id"], v) for m, v in zip(mine, (1, 2))]
     assert set(pull_all(other_user)) == {(m["entity"], m["id"]) for m in theirs}
 
 
