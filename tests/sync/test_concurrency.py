@@ -7,6 +7,7 @@ The same script runs against the per-user counter row, where T2 cannot take a
 version until T1 commits, and against a shared sequence, where it does skip.
 """
 import threading
+import time
 import uuid
 
 import psycopg
@@ -20,12 +21,39 @@ from backend.services import records
 from .conftest import mutation
 from .devices import FlaskTransport, new_user_with_sessions
 
-WAIT = 0.5  # how long a step may take before we call it blocked
+WAIT = 10  # at most this long for a step; a blocked writer is seen in pg_stat_activity
 
 
 def _postgres_only(app):
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("needs PostgreSQL (row locks and sequences across connections)")
+
+
+def _dsn(app):
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)
+
+
+def waiting_on_a_lock(dsn):
+    """How many sessions of this database wait for a lock right now."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                            "current_database() AND wait_event_type = 'Lock'").fetchone()[0]
+
+
+def committed_or_blocked(writer, dsn):
+    """Wait until the writer has committed or waits for a lock; True if it is blocked.
+
+    Decided by PostgreSQL, not by a timer, so a slow machine cannot flip the answer.
+    """
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        if writer.committed.is_set():
+            return False
+        if waiting_on_a_lock(dsn):
+            return True
+        time.sleep(0.01)
+    raise AssertionError("the second writer neither committed nor waited for a lock")
 
 
 class Writer(threading.Thread):
@@ -54,21 +82,23 @@ class Writer(threading.Thread):
             self.committed.set()
 
 
-def run_interleaving(make_writer, pull):
+def run_interleaving(make_writer, pull, dsn):
     """T1 writes; T2 writes and commits at once; pull; T1 commits; pull again.
 
     Returns (versions the puller saw, versions committed, whether T2 was blocked).
     """
     first, second = make_writer(), make_writer()
     first.start()
-    assert first.wrote.wait(10) and first.error is None, first.error
+    assert first.wrote.wait(WAIT) and first.error is None, first.error
     second.may_commit.set()
     second.start()
-    second_blocked = not second.committed.wait(WAIT)
+    second_blocked = committed_or_blocked(second, dsn)
+    assert second.error is None, second.error
     seen, cursor = pull(0)
+    assert not first.committed.is_set()  # the pull ran while T1 was still open
     first.may_commit.set()
-    assert first.committed.wait(10) and first.error is None, first.error
-    assert second.committed.wait(10) and second.error is None, second.error
+    assert first.committed.wait(WAIT) and first.error is None, first.error
+    assert second.committed.wait(WAIT) and second.error is None, second.error
     more, cursor = pull(cursor)
     return seen + more, sorted([first.version, second.version]), second_blocked
 
@@ -98,16 +128,17 @@ def test_per_user_counter_never_lets_a_puller_skip_a_later_commit(app):
         assert status == 200, answer
         return [c["version"] for c in answer["changes"]], answer["cursor"]
 
-    seen, committed, blocked = run_interleaving(lambda: Writer(write, commit, setup), pull)
+    seen, committed, blocked = run_interleaving(lambda: Writer(write, commit, setup), pull,
+                                                _dsn(app))
     assert blocked, "the second writer should wait for the first one's counter row lock"
     assert committed == [1, 2]
     assert sorted(seen) == committed
+    assert sorted(pull(0)[0]) == committed
 
 
 def test_shared_sequence_does_skip_under_the_same_interleaving(app):
     _postgres_only(app)
-    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).set(drivername="postgresql")
-    dsn = url.render_as_string(hide_password=False)
+    dsn = _dsn(app)
     table = f"demo_shared_seq_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(dsn, autocommit=True) as admin:
         admin.execute(f"CREATE TABLE {table} (version bigserial PRIMARY KEY, note text)")
@@ -130,10 +161,12 @@ def test_shared_sequence_does_skip_under_the_same_interleaving(app):
                     (cursor,))]
             return versions, max(versions, default=cursor)
 
-        seen, committed, blocked = run_interleaving(lambda: Writer(write, commit, setup), pull)
+        seen, committed, blocked = run_interleaving(lambda: Writer(write, commit, setup), pull,
+                                                    dsn)
         assert not blocked
         assert committed == [1, 2]
         assert seen == [2], "the puller moved past 1 before it committed: 1 is skipped"
+        assert pull(0)[0] == [1, 2]  # 1 is there, but a puller at cursor 2 never asks for it
     finally:
         with psycopg.connect(dsn, autocommit=True) as admin:
             admin.execute(f"DROP TABLE {table}")
