@@ -172,3 +172,154 @@ def test_json_nested_too_deeply_to_parse_is_400_not_500(user, method, path, open
         "X-Requested-With": "rebound", "Content-Type": "application/json"})
     error_of(response, 400, "bad_request")
     assert db_state() == before
+
+
+@pytest.mark.parametrize("body,messages", [
+    ({"company": "Acme", "colour": "red"}, {"colour": ["Unknown field."]}),
+    ({"company": 42}, {"company": ["Not a valid string."]}),
+    ({"company": "Acme", "mood": 0},
+     {"mood": ["Must be greater than or equal to 1 and less than or equal to 5."]}),
+    ({"company": "Acme", "mood": 6},
+     {"mood": ["Must be greater than or equal to 1 and less than or equal to 5."]}),
+    ({"company": "x" * 201}, {"company": ["Length must be between 1 and 200."]}),
+    ({"company": "Acme", "feelings": "x" * 10_001},
+     {"feelings": ["Longer than maximum length 10000."]}),
+    ({"company": "Acme", "stage": "phone_call"},
+     {"stage": ["Must be one of: application, screening, interview, final_round, offer."]}),
+    ({"mood": 3}, {"company": ["Missing data for required field."]}),
+    ({"company": 42, "mood": 6, "colour": "red"},
+     {"company": ["Not a valid string."], "colour": ["Unknown field."],
+      "mood": ["Must be greater than or equal to 1 and less than or equal to 5."]}),
+])
+def test_a_422_names_each_bad_field_with_its_message(user, body, messages, db_state):
+    before = db_state()
+    error = error_of(user.post("/api/rejections", body), 422, "validation_error")
+    assert error["fields"] == messages
+    assert db_state() == before
+
+
+@pytest.mark.parametrize("method,path", [
+    ("PATCH", "rejection"), ("PATCH", "/api/me"), ("POST", "/api/auth/register"),
+    ("POST", "/api/me/password"), ("DELETE", "/api/me"),
+])
+def test_malformed_json_is_400_on_every_kind_of_write(user, rejection, method, path, db_state):
+    path = f"/api/rejections/{rejection['id']}" if path == "rejection" else path
+    before = db_state()
+    response = user.client.open(path, method=method, data='{"mood": 3,', headers={
+        "X-Requested-With": "rebound", "Content-Type": "application/json"})
+    error_of(response, 400, "bad_request")
+    assert db_state() == before
+
+
+@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded",
+                                          "multipart/form-data; boundary=x", "text/json"])
+@pytest.mark.parametrize("method", ["POST", "PATCH"])
+def test_a_body_in_any_other_media_type_is_415(user, rejection, method, content_type, db_state):
+    path = "/api/rejections" if method == "POST" else f"/api/rejections/{rejection['id']}"
+    headers = {"X-Requested-With": "rebound"}
+    if content_type:
+        headers["Content-Type"] = content_type
+    before = db_state()
+    response = user.client.open(path, method=method, data='{"company": "Acme"}',
+                                headers=headers)
+    error_of(response, 415, "unsupported_media_type")
+    assert db_state() == before
+
+
+@pytest.mark.parametrize("method,path", [
+    ("PATCH", "rejection"), ("PATCH", "/api/me"), ("POST", "/api/auth/login"),
+    ("POST", "/api/me/email"), ("POST", "/api/me/password"), ("DELETE", "/api/me"),
+    ("POST", "/api/applications"), ("POST", "/api/checkins"),
+])
+def test_a_json_body_that_is_not_an_object_is_422_everywhere(user, rejection, method, path,
+                                                             db_state):
+    path = f"/api/rejections/{rejection['id']}" if path == "rejection" else path
+    before = db_state()
+    for body in ([], ["mood", 3], "x", 7, True, None):
+        response = user.client.open(path, method=method, data=json.dumps(body), headers={
+            "X-Requested-With": "rebound", "Content-Type": "application/json"})
+        error = error_of(response, 422, "validation_error")
+        assert error["fields"] == {"_schema": ["Invalid input type."]}, body
+    assert db_state() == before
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript:alert(1)",
+                                 " javascript:alert(1)", "java\tscript:alert(1)",
+                                 "vbscript:msgbox(1)"])
+def test_an_application_url_cannot_become_javascript_by_patch(user, url, db_state):
+    application = make(user, "applications")
+    before = db_state()
+    path = f"/api/applications/{application['id']}"
+    error = error_of(user.patch(path, {"url": url}), 422, "validation_error")
+    assert error["fields"] == {"url": ["Must be an http or https address."]}
+    assert db_state() == before
+    assert user.get(path).get_json() == application
+
+
+ALL_ENTITIES = ["applications", "rejections", "breaks", "contacts", "outreach", "checkins",
+                "nudges"]
+
+
+@pytest.mark.parametrize("entity", ALL_ENTITIES)
+def test_a_non_uuid_id_is_404_for_every_entity_and_verb(user, entity, db_state):
+    before = db_state()
+    for record_id in ("42", "not-a-uuid", "00000000-0000-0000-0000-00000000000g", "%00",
+                      "..%2F"):
+        for method in ("GET", "PATCH", "DELETE", "PUT"):
+            response = user.request(method, f"/api/{entity}/{record_id}",
+                                    json=None if method in ("GET", "DELETE") else {"read": True})
+            error_of(response, 404, "not_found")
+    assert db_state() == before
+
+
+ACCOUNT_WRITES = [
+    ("POST", "/api/auth/register", {"email": "new@example.org", "password": "long enough pw"}),
+    ("POST", "/api/auth/login", {"email": "EMAIL", "password": "correct horse battery"}),
+    ("POST", "/api/auth/logout", None),
+    ("PATCH", "/api/me", {"display_name": "Evil"}),
+    ("DELETE", "/api/me", {"password": "correct horse battery"}),
+    ("POST", "/api/me/email", {"new_email": "evil@example.org",
+                               "current_password": "correct horse battery"}),
+    ("POST", "/api/me/password", {"current_password": "correct horse battery",
+                                  "new_password": "an evil new password"}),
+    ("DELETE", "/api/me/sessions", None),
+    ("PATCH", "/api/nudges/NUDGE", {"read": True}),
+    ("DELETE", "/api/rejections/REJECTION", None),
+]
+
+
+@pytest.mark.parametrize("method,path,body", ACCOUNT_WRITES)
+def test_every_state_change_needs_the_exact_csrf_header(app, user, rejection, method, path, body,
+                                                        db_state):
+    from .test_records import add_nudge
+
+    path = (path.replace("NUDGE", add_nudge(app, user.user["id"]))
+            .replace("REJECTION", rejection["id"]))
+    if body and body.get("email") == "EMAIL":
+        body = {**body, "email": user.email}
+    before = db_state()
+    for header in (None, "XMLHttpRequest", "Rebound", ""):
+        headers = {} if header is None else {"X-Requested-With": header}
+        response = user.client.open(path, method=method, json=body, headers=headers)
+        error_of(response, 403, "csrf")
+    assert db_state() == before
+    assert user.get("/api/me").get_json() == user.user
+
+
+@pytest.mark.parametrize("entity", ALL_ENTITIES)
+@pytest.mark.parametrize("method", ["POST", "PATCH", "DELETE"])
+def test_writes_without_a_session_are_401_and_change_nothing(app, client, other_user, entity,
+                                                             method, db_state):
+    from .test_records import EDITS, SAMPLES, add_nudge
+
+    record_id = (add_nudge(app, other_user.user["id"]) if entity == "nudges"
+                 else make(other_user, entity)["id"])
+    before = db_state()
+    body = ({"read": True} if entity == "nudges"
+            else (SAMPLES if method == "POST" else EDITS)[entity])
+    path = f"/api/{entity}" if method == "POST" else f"/api/{entity}/{record_id}"
+    response = client.request(method, path, json=None if method == "DELETE" else body)
+    expected = (405, "method_not_allowed") if (entity == "nudges" and method != "PATCH") \
+        else (401, "unauthorized")
+    error_of(response, *expected)
+    assert db_state() == before
