@@ -273,3 +273,79 @@ def test_a_session_used_within_30_days_is_kept_alive(app, user):
 def test_signing_in_again_on_a_device_replaces_its_session(app, user):
     assert user.post("/api/auth/login", {"email": user.email, "password": PASSWORD}).status_code == 200
     assert len(user.get("/api/me/sessions").get_json()) == 1
+
+
+def test_a_failed_login_changes_nothing_and_names_neither_cause(client, user, db_state):
+    before = db_state()
+    wrong = client.post("/api/auth/login", {"email": user.email, "password": "nope" * 3})
+    unknown = client.post("/api/auth/login", {"email": "who@example.org", "password": "nope" * 3})
+    for response in (wrong, unknown):
+        body = error_of(response, 401, "unauthorized")
+        assert body["message"] == "That email and password don't match an account."
+        assert "rebound_session" not in response.headers.get("Set-Cookie", "")
+    assert wrong.get_data() == unknown.get_data()
+    assert db_state() == before
+
+
+def _copy_of(app, signed_in):
+    copy = app.test_client()
+    copy.set_cookie("rebound_session", signed_in.client.get_cookie("rebound_session").value)
+    return ApiClient(copy)
+
+
+def _writes_are_refused(copy, other_user, db_state):
+    theirs = other_user.post("/api/rejections", {"company": "Stays"}).get_json()
+    before = db_state()
+    attempts = [copy.get("/api/me"), copy.get("/api/rejections"),
+                copy.post("/api/rejections", {"company": "Sneaky"}),
+                copy.patch("/api/me", {"display_name": "Sneaky"}),
+                copy.patch(f"/api/rejections/{theirs['id']}", {"company": "Sneaky"}),
+                copy.post("/api/me/password", {"current_password": PASSWORD,
+                                                "new_password": "sneaky new password"}),
+                copy.delete("/api/me", {"password": PASSWORD}),
+                copy.post("/api/auth/logout")]
+    for response in attempts:
+        error_of(response, 401, "unauthorized")
+    assert db_state() == before
+
+
+def test_a_logged_out_cookie_can_neither_read_nor_write(app, user, other_user, db_state):
+    copy = _copy_of(app, user)
+    assert user.post("/api/auth/logout").status_code == 204
+    _writes_are_refused(copy, other_user, db_state)
+
+
+def test_a_deleted_accounts_cookie_can_neither_read_nor_write(app, user, other_user, db_state):
+    copy = _copy_of(app, user)
+    assert user.delete("/api/me", {"password": PASSWORD}).status_code == 204
+    _writes_are_refused(copy, other_user, db_state)
+
+
+def test_a_cookie_signed_out_by_a_password_change_can_neither_read_nor_write(app, user,
+                                                                            other_user,
+                                                                            db_state):
+    other_device = ApiClient(app.test_client())
+    other_device.post("/api/auth/login", {"email": user.email, "password": PASSWORD})
+    assert user.post("/api/me/password", {"current_password": PASSWORD,
+                                          "new_password": "another good password"}
+                     ).status_code == 204
+    _writes_are_refused(other_device, other_user, db_state)
+
+
+def test_a_tampered_cookie_is_401_and_changes_nothing(app, client, db_state):
+    client.client.set_cookie("rebound_session", "not a signed session")
+    before = db_state()
+    error_of(client.get("/api/me"), 401, "unauthorized")
+    error_of(client.post("/api/rejections", {"company": "Acme"}), 401, "unauthorized")
+    assert db_state() == before
+
+
+def test_register_refuses_a_taken_email_in_every_letter_case(app, client, db_state):
+    ApiClient(app.test_client()).register(email="mixed.Case@Example.org")
+    before = db_state()
+    for email in ("MIXED.CASE@EXAMPLE.ORG", "mixed.case@example.org", "Mixed.case@example.ORG"):
+        body = error_of(client.post("/api/auth/register", {"email": email, "password": PASSWORD}),
+                        409, "conflict")
+        assert body["message"] == "An account with this email already exists."
+    assert db_state() == before
+    error_of(client.get("/api/me"), 401, "unauthorized")  # the refusal did not sign in
