@@ -47,6 +47,24 @@ def test_today_never_lists_past_rejections(rebound):
     expect(tab.page.get_by_role("list", name="Your rejections")).to_have_count(0)
 
 
+def test_today_names_no_past_rejection_once_each_is_dealt_with(rebound):
+    tab = rebound.tab()
+    page = tab.page
+    rebound.sign_up(tab)
+    for company in ("Old One Inc", "Old Two Inc"):
+        page.get_by_role("link", name="Today", exact=True).click()
+        rebound.log_rejection(tab, company, stage="Application", mood="Okay")
+        page.get_by_role("link", name="Reflect on it").click()
+        page.get_by_label("What did I learn?").fill("Apply earlier in the week.")
+        page.locator("main h1").click()
+    page.get_by_role("link", name="Today", exact=True).click()
+    expect(page.get_by_role("heading", name="What to do next")).to_be_visible()
+    main = page.locator("main")
+    expect(main).not_to_contain_text("Old One Inc")
+    expect(main).not_to_contain_text("Old Two Inc")
+    expect(main.locator("a[href^='/rejections']")).to_have_count(0)
+
+
 def test_company_is_the_only_required_field(rebound):
     tab = rebound.tab()
     page = tab.page
@@ -105,7 +123,12 @@ def test_delete_can_be_undone_and_then_reaches_the_server(rebound):
     rebound.open_rejection(tab, "Delete Me")
     page.get_by_role("button", name="Delete this rejection").click()
     expect(page.get_by_role("list", name="Your rejections")).not_to_contain_text("Delete Me")
-    page.wait_for_timeout(5500)  # the delete waits 5 s for Undo, then syncs
+    expect(page.get_by_role("button", name="Undo")).to_be_visible()
+    page.wait_for_timeout(3000)
+    # Still held for Undo: the server has not been told yet.
+    assert sorted(r["company"] for r in tab.api("/api/rejections")) == ["Delete Me", "Keep Me"]
+    page.wait_for_timeout(2500)  # the delete waits 5 s for Undo, then syncs
+    expect(page.get_by_role("button", name="Undo")).to_have_count(0)
     tab.wait_synced()
     companies = [r["company"] for r in tab.api("/api/rejections")]
     assert companies == ["Keep Me"]
