@@ -1,9 +1,11 @@
 """The installable shell: manifest and icons, the service worker's
 precache list, and the rules the CSP and the SPEC set for the source."""
+import importlib.util
 import json
 import re
 import struct
 import urllib.request
+import zlib
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -101,3 +103,68 @@ def test_ios_safari_gets_add_to_home_screen_instructions(rebound):
     tab = rebound.tab(user_agent=iphone)
     tab.goto("/")
     expect(tab.page.get_by_text("tap the Share button, then “Add to Home Screen”")).to_be_visible()
+
+
+def _load_make_icons():
+    spec = importlib.util.spec_from_file_location("make_icons", FRONTEND.parent / "scripts" / "make_icons.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def rgba_pixels(data):
+    """Decodes a non-interlaced 8-bit RGBA PNG into rows of (r, g, b, a)."""
+    w, h = png_size(data)
+    assert data[24:29] == bytes([8, 6, 0, 0, 0]), "8-bit RGBA, not interlaced"
+    idat, pos = b"", 8
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"IDAT":
+            idat += data[pos + 8:pos + 8 + length]
+        pos += 12 + length
+    raw, stride, prev, rows = zlib.decompress(idat), w * 4, bytearray(w * 4), []
+    for y in range(h):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - 4] if i >= 4 else 0
+            b = prev[i]
+            c = prev[i - 4] if i >= 4 else 0
+            if kind == 1:
+                line[i] = (line[i] + a) & 255
+            elif kind == 2:
+                line[i] = (line[i] + b) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif kind == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append([tuple(line[x * 4:x * 4 + 4]) for x in range(w)])
+        prev = line
+    return rows
+
+
+def test_committed_icons_are_what_the_script_makes():
+    make = _load_make_icons()
+    for name, (size, shape, scale, mono) in make.ICONS.items():
+        made = make.png(size, make.draw(size, shape=shape, scale=scale, mono=mono))
+        assert made == (FRONTEND / "icons" / name).read_bytes(), f"{name}: run scripts/make_icons.py"
+    small = [(s, make.png(s, make.draw(s, shape="round", scale=1.1))) for s in (16, 32)]
+    assert make.ico(small) == (FRONTEND / "favicon.ico").read_bytes()
+
+
+def test_badge_is_monochrome_on_transparency():
+    pixels = [p for row in rgba_pixels((FRONTEND / "icons" / "badge-96.png").read_bytes()) for p in row]
+    assert {p[:3] for p in pixels if p[3]} == {(255, 255, 255)}
+    assert any(p[3] == 0 for p in pixels) and any(p[3] == 255 for p in pixels)
+
+
+def test_maskable_icon_is_full_bleed_with_the_mark_in_the_safe_zone():
+    rows = rgba_pixels((FRONTEND / "icons" / "icon-maskable-512.png").read_bytes())
+    background = rows[0][0]
+    assert all(p[3] == 255 for row in rows for p in row), "no transparency: the platform masks it"
+    # The safe zone is the centred circle of radius 40% of the size.
+    for y, row in enumerate(rows):
+        for x, p in enumerate(row):
+            if p != background:
+                assert (x + 0.5 - 256) ** 2 + (y + 0.5 - 256) ** 2 <= (0.4 * 512) ** 2, (x, y)
