@@ -85,3 +85,18 @@ def test_login_limit_is_shared_through_redis(redis_url, database_url):
     keys = store.keys(f"*{ip}*")
     assert keys
     store.delete(*keys)
+
+
+def test_a_rate_limited_login_signs_nobody_in_even_with_the_right_password(client, user,
+                                                                          db_state):
+    for n in range(25):
+        assert wrong_login(client, f"someone{n}@example.org", ip="10.0.3.1").status_code == 401
+    before = db_state()
+    response = client.post("/api/auth/login", {"email": user.email, "password": PASSWORD},
+                           environ_base={"REMOTE_ADDR": "10.0.3.1"})
+    body = error_of(response, 429, "rate_limited")
+    assert body["message"] == "Too many attempts. Please wait a little and try again."
+    assert 0 < int(response.headers["Retry-After"]) <= 300
+    assert "rebound_session" not in response.headers.get("Set-Cookie", "")
+    assert db_state() == before
+    error_of(client.get("/api/me"), 401, "unauthorized")

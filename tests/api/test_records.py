@@ -94,8 +94,9 @@ def test_another_users_record_is_404_and_untouched(app, user, other_user, entity
     else:
         record_id = make(other_user, entity)["id"]
         edit = EDITS[entity]
-    before = db_state()
     path = f"/api/{entity}/{record_id}"
+    theirs = other_user.get(path).get_json()
+    before = db_state()
     response = {"get": lambda: user.get(path), "patch": lambda: user.patch(path, edit),
                 "delete": lambda: user.delete(path)}[verb]()
     if entity == "nudges" and verb == "delete":
@@ -103,7 +104,47 @@ def test_another_users_record_is_404_and_untouched(app, user, other_user, entity
     else:
         error_of(response, 404, "not_found")
     assert db_state() == before
-    assert other_user.get(path).status_code == 200
+    assert other_user.get(path).get_json() == theirs
+
+
+@pytest.mark.parametrize("entity", ENTITIES + ["nudges"])
+def test_other_verbs_on_another_users_record_change_nothing(app, user, other_user, entity,
+                                                            db_state):
+    if entity == "nudges":
+        record_id = add_nudge(app, other_user.user["id"])
+    else:
+        record_id = make(other_user, entity)["id"]
+    path = f"/api/{entity}/{record_id}"
+    theirs = other_user.get(path).get_json()
+    own_contact = make(user, "contacts")["id"] if entity == "outreach" else None
+    before = db_state()
+    for method in ("PUT", "POST"):
+        error_of(user.request(method, path, json={"company": "Mine"}), 405, "method_not_allowed")
+    if entity == "nudges":
+        error_of(user.post("/api/nudges", {"id": record_id}), 405, "method_not_allowed")
+    else:
+        # Creating with their id: "id already used" (SPEC §4), never a takeover of the row.
+        body = {**SAMPLES[entity], "id": record_id}
+        if entity == "outreach":
+            body["contact_id"] = own_contact
+        error_of(user.post(f"/api/{entity}", body), 409, "conflict")
+    assert db_state() == before
+    assert other_user.get(path).get_json() == theirs
+
+
+@pytest.mark.parametrize("entity,field,target", [
+    ("rejections", "application_id", "applications"), ("outreach", "contact_id", "contacts")])
+def test_a_patch_cannot_link_another_users_record(user, other_user, entity, field, target,
+                                                  db_state):
+    mine = make(user, entity)
+    theirs = make(other_user, target)
+    before = db_state()
+    message = {"applications": "No such application.", "contacts": "No such contact."}[target]
+    body = error_of(user.patch(f"/api/{entity}/{mine['id']}", {field: theirs["id"]}),
+                    422, "validation_error")
+    assert body["fields"] == {field: [message]}
+    assert db_state() == before
+    assert other_user.get(f"/api/{target}/{theirs['id']}").get_json() == theirs
 
 
 @pytest.mark.parametrize("entity", ENTITIES + ["nudges"])
