@@ -73,12 +73,17 @@ def test_every_screen_is_accessible_and_clean(rebound, axe_source, scheme):
     page = tab.page
     look = Inspector(tab, axe_source, scheme)
 
-    for path, name in [("/", "welcome"), ("/signup", "sign-up"), ("/signin", "sign-in"), ("/help", "help")]:
+    for path, name in [("/", "welcome"), ("/signup", "sign-up"), ("/signin", "sign-in"), ("/help", "help"),
+                       ("/signin?again=1", "sign-in-again")]:
         tab.goto(path)
         look.check(name)
 
     rebound.sign_up(tab, name="Alex")
     look.check("today")
+    for path, name in [("/rejections", "rejections-empty"), ("/lessons", "lessons-empty")]:
+        tab.goto(path)
+        look.check(name)
+    tab.goto("/today")
 
     page.get_by_role("button", name="Log a rejection").click()
     page.get_by_label("Company").fill("Globex")
@@ -115,8 +120,38 @@ def test_every_screen_is_accessible_and_clean(rebound, axe_source, scheme):
     expect(page.get_by_text("Thanks for telling us")).to_be_visible()
     look.check("today-after-check-in")
 
+    # A change the server refused, shown on its record.
+    rebound.open_rejection(tab, "Globex")
+    tab.wait_synced()
+    page.evaluate("""async () => {
+      const store = await import('/js/store.js');
+      await store.save('rejections', location.pathname.split('/').pop(), { mood: 9 });
+    }""")
+    expect(page.get_by_role("button", name="Discard my change")).to_be_visible()
+    look.check("rejection-refused")
+    page.get_by_role("button", name="Discard my change").click()
+
+    # A delete, with its "Undo".
+    page.get_by_role("button", name="Delete this rejection").click()
+    expect(page.get_by_role("button", name="Undo")).to_be_visible()
+    look.check("rejections-undo")
+    page.get_by_role("button", name="Undo").click()
+
+    # Signing out while a change waits: the warning dialog.
+    tab.wait_synced()
+    tab.context.set_offline(True)
+    page.get_by_role("link", name="Today", exact=True).click()
+    page.get_by_role("radio", name="Good", exact=True).check()
+    page.get_by_role("button", name="Save check-in").click()
+    page.get_by_role("link", name="You", exact=True).click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    look.check("sign-out-dialog")
+    page.get_by_role("button", name="Stay signed in").click()
+    tab.context.set_offline(False)
+
     assert not look.problems, "\n".join(look.problems)
-    assert len(look.seen) == 15
+    assert len(look.seen) == 21
 
 
 def test_first_load_fits_the_gzip_budget(rebound, live_server):
