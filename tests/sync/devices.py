@@ -143,7 +143,8 @@ class Device:
 
 
 INVALID = {"mood": 9, "check_in_every_days": 0, "status": "lost", "mood_before": 9}
-REQUIRED = {"contacts": "name", "checkins": "mood", "applications": "company"}
+REQUIRED = {"contacts": "name", "checkins": "mood", "applications": "company",
+            "rejections": "company"}
 
 
 def valid(fields):
