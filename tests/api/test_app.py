@@ -124,3 +124,21 @@ def test_development_makes_its_secret_once_in_the_instance_folder(tmp_path, monk
     again = create_app({"REBOUND_ENV": "development", "DATABASE_URL": "sqlite://"})
     assert first.config["SECRET_KEY"] == again.config["SECRET_KEY"]
     assert len(first.config["SECRET_KEY"]) >= 32
+
+
+@pytest.mark.parametrize("profile", ["production", "development"])
+def test_an_unexpected_error_is_a_json_500_in_every_profile(profile, tmp_path, monkeypatch):
+    # The testing profile turns exception propagation off by hand; the others must not need to.
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    app = create_app({"REBOUND_ENV": profile, "DATABASE_URL": "sqlite://",
+                      "SECRET_KEY": "s" * 32, "VAPID_PRIVATE_KEY": "x", "VAPID_PUBLIC_KEY": "y",
+                      "VAPID_SUBJECT": "mailto:ops@example.org"})
+
+    @app.get("/api/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/api/boom")
+    error_of(response, 500, "internal_error")
+    assert "secret" not in response.get_data(as_text=True)
+    assert response.headers["Cache-Control"] == "no-store"
