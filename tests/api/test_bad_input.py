@@ -123,6 +123,17 @@ def test_invalid_patch_leaves_the_record_as_it_was(user, rejection, db_state):
     ("checkins", {"mood": 3, "at": "2026-13-01T00:00:00Z"}, "at"),
     ("applications", {"company": "Acme", "status": "hired"}, "status"),
     ("outreach", {"contact_id": "42"}, "contact_id"),
+    ("breaks", {"mood_after": 6}, "mood_after"),
+    ("checkins", {"mood": 0}, "mood"),
+    ("outreach", {"contact_id": "00000000-0000-4000-8000-000000000000", "mood_after": 0},
+     "mood_after"),
+    ("outreach", {"contact_id": "00000000-0000-4000-8000-000000000000", "channel": "fax"},
+     "channel"),
+    ("contacts", {"name": "Sam", "channel": "fax"}, "channel"),
+    ("contacts", {"name": "x" * 201}, "name"),
+    ("checkins", {"mood": 3, "emotions": ["x" * 41]}, "emotions.0"),
+    ("applications", {"company": "Acme", "notes": "x" * 10_001}, "notes"),
+    ("applications", {"company": "Acme", "url": "https://acme.example/" + "x" * 2000}, "url"),
 ])
 def test_invalid_fields_of_other_entities_are_422(user, entity, body, field, db_state):
     before = db_state()
