@@ -20,7 +20,10 @@ PROFILES = {
 
 def sync_settings(http=False):
     name = os.environ.get("HYPOTHESIS_PROFILE", "ci")
-    chosen = dict(PROFILES.get(name, PROFILES["ci"]))
+    if name not in PROFILES:
+        # A misspelt profile must not quietly run the CI effort instead of the one asked for.
+        raise ValueError(f"HYPOTHESIS_PROFILE={name!r}: use one of {', '.join(PROFILES)}")
+    chosen = dict(PROFILES[name])
     if http:
         # One test over real HTTP shows the wire works; the test client does the volume.
         chosen["max_examples"] = max(10, chosen["max_examples"] // 20)
