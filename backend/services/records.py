@@ -79,7 +79,7 @@ def update(user, name, record_id, values):
     if not changed:
         return row
     version = bump_version(user.id)
-    _check(user, name, record, row.id)
+    _check(user, name, record, row.id, old)
     for field, value in changed.items():
         setattr(row, field, value)
     row.version, row.updated_at = version, utcnow()
@@ -163,13 +163,21 @@ def _columns(ent):
         ["status_changed_on"] if ent.name == "applications" else [])
 
 
-def _check(user, name, record, record_id):
-    """Cross-field rules, references to the user's other records, one active break."""
+def _check(user, name, record, record_id, old=None):
+    """Cross-field rules, references to the user's other records, one active break.
+
+    A reference is checked when it is set or changed: deleting a contact or an application
+    must not freeze the outreach or rejections that already point at it."""
     errors = rules.check(name, record)
-    if name == "rejections" and record.get("application_id"):
+
+    def newly_set(field):
+        return old is None or old.get(field) != record.get(field)
+
+    if name == "rejections" and record.get("application_id") and newly_set("application_id"):
         if not _live(Application, user.id, record["application_id"]):
             errors["application_id"] = ["No such application."]
-    if name == "outreach" and not _live(Contact, user.id, record["contact_id"]):
+    if name == "outreach" and newly_set("contact_id") and not _live(Contact, user.id,
+                                                                     record["contact_id"]):
         errors["contact_id"] = ["No such contact."]
     if errors:
         raise Invalid(fields=errors)

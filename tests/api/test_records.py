@@ -338,3 +338,23 @@ def test_a_page_far_past_the_end_is_empty(user):
     make(user, "rejections")
     response = user.get("/api/rejections?page=2305843009213687842&page_size=5")
     assert response.status_code == 200 and response.get_json() == []
+
+
+@pytest.mark.parametrize("entity,field,target,edit", [
+    ("rejections", "application_id", "applications", {"lessons": "Ask about the team."}),
+    ("outreach", "contact_id", "contacts", {"note": "It helped."})])
+def test_a_record_stays_editable_after_what_it_points_at_is_deleted(user, entity, field, target,
+                                                                    edit, db_state):
+    pointed_at = make(user, target)
+    record = make(user, entity, **{field: pointed_at["id"]})
+    assert user.delete(f"/api/{target}/{pointed_at['id']}").status_code == 204
+    changed = user.patch(f"/api/{entity}/{record['id']}", edit)
+    assert changed.status_code == 200, changed.get_json()
+    assert changed.get_json()[field] == pointed_at["id"]
+    # Pointing at a deleted record anew is still refused, and changes nothing.
+    other = make(user, entity)
+    before = db_state()
+    body = error_of(user.patch(f"/api/{entity}/{other['id']}", {field: pointed_at["id"]}),
+                    422, "validation_error")
+    assert list(body["fields"]) == [field]
+    assert db_state() == before
