@@ -18,6 +18,11 @@ from .schemas.common import ErrorSchema
 
 log = logging.getLogger(__name__)
 
+
+def is_api_path(path):
+    """/api and everything under /api/ (but not /apiary: that is the app's)."""
+    return path == "/api" or path.startswith("/api/")
+
 CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -141,7 +146,7 @@ class JsonApi(Api):
                 return envelope(503)
             if original is not None:
                 log.error("Unhandled error", exc_info=original)
-        if not request.path.startswith("/api") and error.code == 404:
+        if not is_api_path(request.path) and error.code == 404:
             return error  # the frontend's own 404 handling (see frontend blueprint)
         data = getattr(error, "data", None) or {}
         fields = None

@@ -3,7 +3,7 @@ from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .config import MAX_BODY_BYTES
-from .errors import envelope
+from .errors import envelope, is_api_path
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -25,7 +25,7 @@ CSP = "; ".join([
 
 def check_api_request():
     """CSRF, body size and media type: checked before the session is even read."""
-    if not request.path.startswith("/api"):
+    if not is_api_path(request.path):
         return None
     if request.method in STATE_CHANGING and request.headers.get("X-Requested-With") != "rebound":
         return envelope(403, "csrf", "Missing the X-Requested-With: rebound header.")
@@ -72,7 +72,7 @@ def add_security_headers(response):
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if _hsts_enabled():
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-    if request.path.startswith("/api"):
+    if is_api_path(request.path):
         headers["Cache-Control"] = "no-store"
     return response
 

@@ -1,7 +1,9 @@
 """Account changes: register, profile and settings, email, password, export, delete."""
 import copy
+from contextlib import contextmanager
 
 from sqlalchemy import delete as sql_delete, select
+from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict, WrongPassword
 from ..extensions import db
@@ -54,10 +56,22 @@ def register(email, password, display_name=None, timezone=None):
     user = User(email=email, password_hash=hash_password(password), display_name=display_name,
                 timezone=timezone or "UTC", settings={})
     db.session.add(user)
-    db.session.flush()
+    with _email_taken_is_conflict():
+        db.session.flush()
     db.session.add(VersionCounter(user_id=user.id, seq=0))
     db.session.commit()
     return user
+
+
+@contextmanager
+def _email_taken_is_conflict():
+    """Two sign-ups (or changes) to one email at the same moment both pass the
+    look-up; the unique index stops the second, which gets the same 409."""
+    try:
+        yield
+    except IntegrityError as error:
+        db.session.rollback()
+        raise Conflict("An account with this email already exists.") from error
 
 
 def authenticate(email, password):
@@ -93,7 +107,8 @@ def change_email(user, new_email, current_password):
     if other is not None and other.id != user.id:
         raise Conflict("An account with this email already exists.")
     user.email, user.updated_at = new_email, utcnow()
-    db.session.commit()
+    with _email_taken_is_conflict():
+        db.session.commit()
     return user
 
 

@@ -349,3 +349,27 @@ def test_register_refuses_a_taken_email_in_every_letter_case(app, client, db_sta
         assert body["message"] == "An account with this email already exists."
     assert db_state() == before
     error_of(client.get("/api/me"), 401, "unauthorized")  # the refusal did not sign in
+
+
+def test_a_sign_up_that_loses_the_race_for_an_email_is_409(app, client, db_state, monkeypatch):
+    # Two sign-ups at the same moment both find the email free; the unique index
+    # must turn the second into the same 409, not a 500.
+    ApiClient(app.test_client()).register(email="race@example.org")
+    before = db_state()
+    monkeypatch.setattr("backend.services.accounts.find_by_email", lambda email: None)
+    body = error_of(client.post("/api/auth/register",
+                                {"email": "Race@example.org", "password": PASSWORD}),
+                    409, "conflict")
+    assert body["message"] == "An account with this email already exists."
+    assert db_state() == before
+    error_of(client.get("/api/me"), 401, "unauthorized")
+
+
+def test_an_email_change_that_loses_the_race_is_409(app, user, db_state, monkeypatch):
+    ApiClient(app.test_client()).register(email="race@example.org")
+    before = db_state()
+    monkeypatch.setattr("backend.services.accounts.find_by_email", lambda email: None)
+    error_of(user.post("/api/me/email", {"new_email": "race@example.org",
+                                         "current_password": PASSWORD}), 409, "conflict")
+    assert db_state() == before
+    assert user.get("/api/me").get_json()["email"] == user.email

@@ -46,6 +46,12 @@ def test_the_frontend_is_served_at_the_root_with_the_csp(client):
     assert client.get("/no-such-file.js").status_code == 404
 
 
+def test_a_path_that_only_starts_with_api_is_the_apps(client):
+    response = client.get("/apiary")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert response.headers.get("Cache-Control") != "no-store"
+
+
 @pytest.mark.parametrize("path", ["/api", "/api/", "/api/rejections/", "/api/nope/deeper"])
 def test_unknown_api_paths_are_json_404(client, path):
     error_of(client.get(path), 404, "not_found")
