@@ -23,7 +23,7 @@ def _check_timezone(name):
 
 
 def Email(**kwargs):
-    return Str(max_length=254, validate=[EMAIL], **kwargs)
+    return Str(max_length=254, validate=[EMAIL], metadata={"format": "email"}, **kwargs)
 
 
 def Password(**kwargs):
