@@ -13,7 +13,7 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, rule,
 from werkzeug.serving import make_server
 
 from .conftest import sync_settings
-from .devices import (INVALID, Device, FlaskTransport, HttpTransport, Oracle,
+from .devices import (INVALID, TOMBSTONE, Device, FlaskTransport, HttpTransport, Oracle,
                       full_state, new_user_with_sessions)
 
 DEVICES = 3
@@ -89,6 +89,9 @@ def machine_for(make_transports, runs):
             transports, self.observer = make_transports()
             self.devices = [Device(f"device {n}", t) for n, t in enumerate(transports)]
             self.oracle = Oracle()
+            # Kept apart from the oracle's merge, for the first invariant:
+            self.latest = {}        # (key, field) -> value of the last applied write to it
+            self.acknowledged = []  # mutations a device was told were applied
 
         @initialize(records=st.lists(st.tuples(st.integers(0, DEVICES - 1), new_record()),
                                      min_size=1, max_size=4))
@@ -137,12 +140,20 @@ def machine_for(make_transports, runs):
         def exchange(self, device, body):
             answer = self.check_answer(body, device.send(body))
             device.receive(answer)
+            acked = set(answer["applied"])
+            self.acknowledged += [m for m in body["mutations"] if m["mutation_id"] in acked]
             return answer
 
         def check_answer(self, body, answer):
             """The answer is what the oracle predicts, and no tombstone comes back in it."""
+            known = set(self.oracle.applied)
             applied, rejected = self.oracle.apply(body["mutations"])
             assert answer["applied"] == applied
+            for m in body["mutations"]:
+                if m["mutation_id"] in applied and m["mutation_id"] not in known:
+                    known.add(m["mutation_id"])
+                    key = (m["entity"], m["id"])
+                    self.latest.update({(key, f): v for f, v in m.get("fields", {}).items()})
             assert {r["mutation_id"]: r["error"]["code"] for r in answer["rejected"]} == rejected
             for code in sorted(set(rejected.values())):
                 event(f"rejected: {code}")
@@ -161,14 +172,29 @@ def machine_for(make_transports, runs):
                         answer = self.exchange(device, device.request())
             server = full_state(self.observer)
             self.oracle.matches(server)
+            self.acknowledged_effects_are_on(server)
             for device in self.devices:
                 assert device.outbox == []
                 assert device.local == server, device.name
 
         def server_matches_oracle(self):
             # Checked after each sync (local edits cannot change the server).
-            # Every acknowledged mutation's effect is there; tombstones stay tombstones.
-            self.oracle.matches(full_state(self.observer))
+            server = full_state(self.observer)
+            self.oracle.matches(server)
+            self.acknowledged_effects_are_on(server)
+
+        def acknowledged_effects_are_on(self, server):
+            """Invariant 1: a delete a device was told of is a tombstone; a field an
+            acknowledged upsert wrote holds the last value written to it (a later write
+            may replace it, nothing may lose it), unless the record was deleted."""
+            for m in self.acknowledged:
+                key = (m["entity"], m["id"])
+                assert key in server, f"acknowledged {m['mutation_id']}: {key} is missing"
+                if m["op"] == "delete":
+                    assert server[key] is TOMBSTONE, f"acknowledged delete of {key} undone"
+                elif server[key] is not TOMBSTONE:
+                    for field in m.get("fields", {}):
+                        assert server[key][field] == self.latest[(key, field)], (key, field)
 
         def teardown(self):
             self.settle()
