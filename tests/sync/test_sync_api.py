@@ -283,3 +283,28 @@ def test_sync_forgets_applied_ids_after_30_days(app, user, count_rows):
         db.session.commit()
     sync(user, [recent])
     assert count_rows("applied_mutations") == 1
+
+
+def test_sync_edit_of_a_record_pointing_at_a_deleted_one_is_applied(user):
+    app_id, rej_id = uuid.uuid4(), uuid.uuid4()
+    sync(user, [mutation("applications", record_id=app_id, fields={"company": "Acme"}),
+                mutation("rejections", record_id=rej_id,
+                         fields={"company": "Acme", "application_id": str(app_id)}),
+                mutation("applications", "delete", app_id)])
+    edit = mutation("rejections", record_id=rej_id, fields={"lessons": "ask earlier"})
+    answer = sync(user, [edit])
+    assert answer["applied"] == [edit["mutation_id"]] and answer["rejected"] == []
+    assert user.get(f"/api/rejections/{rej_id}").get_json()["lessons"] == "ask earlier"
+
+
+def test_sync_pointing_a_record_at_a_deleted_one_is_refused(user):
+    app_id, rej_id = uuid.uuid4(), uuid.uuid4()
+    sync(user, [mutation("applications", record_id=app_id, fields={"company": "Acme"}),
+                mutation("applications", "delete", app_id),
+                mutation("rejections", record_id=rej_id, fields={"company": "Acme"})])
+    answer = sync(user, [mutation("rejections", record_id=rej_id,
+                                  fields={"application_id": str(app_id)})])
+    assert answer["rejected"][0]["error"] == {
+        "code": "validation_error", "message": "Some fields need another look.",
+        "fields": {"application_id": ["No such application."]}}
+    assert user.get(f"/api/rejections/{rej_id}").get_json()["application_id"] is None
