@@ -108,6 +108,10 @@ def test_feedback_helper_builds_the_email(rebound):
     assert saved["reframe"] == "One final round means I am close."
 
 
+def sends_a_delete(request):
+    return request.url.endswith("/api/sync") and '"op":"delete"' in (request.post_data or "")
+
+
 def test_delete_can_be_undone_and_then_reaches_the_server(rebound):
     tab = rebound.tab()
     page = tab.page
@@ -121,14 +125,24 @@ def test_delete_can_be_undone_and_then_reaches_the_server(rebound):
     page.get_by_role("button", name="Undo").click()
     expect(page.get_by_role("list", name="Your rejections")).to_contain_text("Keep Me")
     rebound.open_rejection(tab, "Delete Me")
+    # The 5 s hold runs on a paused fake clock, so a busy machine cannot blur it.
+    page.clock.install()
+    page.clock.pause_at(page.evaluate("Date.now()") + 1_000)
+    deletes = []
+    page.on("request", lambda request: deletes.append(request) if sends_a_delete(request) else None)
     page.get_by_role("button", name="Delete this rejection").click()
     expect(page.get_by_role("list", name="Your rejections")).not_to_contain_text("Delete Me")
     expect(page.get_by_role("button", name="Undo")).to_be_visible()
-    page.wait_for_timeout(3000)
+    page.clock.run_for(4_500)
+    page.wait_for_timeout(500)  # real time for anything the 4.5 s set off; page time stands still
     # Still held for Undo: the server has not been told yet.
+    assert deletes == []
     assert sorted(r["company"] for r in tab.api("/api/rejections")) == ["Delete Me", "Keep Me"]
-    page.wait_for_timeout(2500)  # the delete waits 5 s for Undo, then syncs
+    expect(page.get_by_role("button", name="Undo")).to_be_visible()
+    with page.expect_request(sends_a_delete):
+        page.clock.run_for(1_000)  # past the 5 s: the toast goes and the delete is sent
     expect(page.get_by_role("button", name="Undo")).to_have_count(0)
+    page.clock.resume()
     tab.wait_synced()
     companies = [r["company"] for r in tab.api("/api/rejections")]
     assert companies == ["Keep Me"]
