@@ -49,6 +49,17 @@ class Base:
     # Reconcile a user's nudges when a write of theirs commits (docs/nudges.md).
     NUDGES_PLAN_ON_WRITE = True
 
+    # Password reset by email is on only when MAIL_SERVER is set. Links point
+    # at PUBLIC_URL (required then in production: never trust the Host header).
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "Rebound <no-reply@localhost>"
+    PUBLIC_URL = None
+
 
 class Development(Base):
     # No secret in code: load() makes one in instance/ on first run.
@@ -93,6 +104,15 @@ def load(app, overrides=None):
             app.config[key] = os.environ[key]
     if os.environ.get("PUSH_ALLOW_HTTP"):
         app.config["PUSH_ALLOW_HTTP"] = True
+    for key in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER",
+                "PUBLIC_URL"):
+        if os.environ.get(key):
+            app.config[key] = os.environ[key]
+    if os.environ.get("MAIL_PORT"):
+        app.config["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
+    for key in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
+        if os.environ.get(key):
+            app.config[key] = os.environ[key].strip().lower() in ("1", "true", "yes", "on")
     app.config.from_prefixed_env()
     if overrides:
         app.config.update(overrides)
@@ -100,7 +120,10 @@ def load(app, overrides=None):
         app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(app.config["DATABASE_URL"])
     if name == "development" and not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
-    missing = [k for k in getattr(PROFILES[name], "REQUIRED", ()) if not app.config.get(k)]
+    required = list(getattr(PROFILES[name], "REQUIRED", ()))
+    if name == "production" and app.config.get("MAIL_SERVER"):
+        required.append("PUBLIC_URL")  # reset links must not be built from the Host header
+    missing = [k for k in required if not app.config.get(k)]
     if missing:
         raise RuntimeError("The production profile needs these environment variables: "
                            + ", ".join(missing))

@@ -1,12 +1,15 @@
 """Register, sign in and sign out."""
+from flask import Response, current_app, request
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
+from .. import mail
 from ..auth import sign_in, sign_out
-from ..errors import ApiError
+from ..errors import ApiError, Invalid, NotFound
 from ..extensions import email_from_body, limiter
-from ..schemas.accounts import LoginSchema, RegisterSchema, UserSchema
-from ..services import accounts
+from ..schemas.accounts import (LoginSchema, RegisterSchema, ResetConfirmSchema,
+                                ResetRequestSchema, UserSchema)
+from ..services import accounts, password_reset
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Accounts")
 
@@ -47,3 +50,42 @@ def login(body):
 def logout():
     """Sign out this device; its cookie stops working"""
     sign_out(current_user)
+
+
+def _require_mail():
+    if not mail.configured(current_app.config):
+        raise NotFound("Password reset by email is not set up on this server; "
+                       "whoever runs it can set a new password for you.")
+
+
+@blp.route("/reset", methods=["POST"])
+@limiter.limit("10 per 5 minutes")
+@limiter.limit("5 per hour", key_func=email_from_body)
+@blp.doc(security=[{"csrf": []}])
+@blp.arguments(ResetRequestSchema)
+@blp.response(202)
+def request_reset(body):
+    """Email a link to set a new password (202 whether or not the account exists)"""
+    _require_mail()
+    config = current_app.config
+    found = password_reset.reset_mail_for(body["email"], config["SECRET_KEY"],
+                                          config.get("PUBLIC_URL") or request.host_url)
+    if found is not None:
+        address, text = found
+        mail.send_later(current_app._get_current_object(),
+                        mail.message(config, address, "Set a new Rebound password", text))
+    return Response(status=202)  # no body, the same for every email
+
+
+@blp.route("/reset/confirm", methods=["POST"])
+@limiter.limit("25 per 5 minutes")
+@blp.doc(security=[{"csrf": []}])
+@blp.arguments(ResetConfirmSchema)
+@blp.response(204)
+def confirm_reset(body):
+    """Set a new password with the emailed link; every device is signed out"""
+    _require_mail()
+    if not password_reset.confirm(current_app.config["SECRET_KEY"], body["token"],
+                                  body["new_password"]):
+        raise Invalid("This link has expired or was already used. Ask for a new one.",
+                      fields={"token": ["This link has expired or was already used."]})

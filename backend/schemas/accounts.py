@@ -111,3 +111,12 @@ class DeviceSessionSchema(ma.Schema):
 class HealthSchema(ma.Schema):
     status = fields.String()
     database = fields.String()
+
+
+class ResetRequestSchema(ma.Schema):
+    email = Email(required=True)
+
+
+class ResetConfirmSchema(ma.Schema):
+    token = Str(required=True, max_length=1000)
+    new_password = NewPassword(required=True)

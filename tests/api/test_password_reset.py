@@ -1,0 +1,231 @@
+"""Password reset by email (SPEC §4), against a real SMTP server on 127.0.0.1
+(aiosmtpd) that keeps what it receives."""
+import email
+import socket
+import threading
+import time
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from backend import create_app
+from backend.extensions import db
+from tests.helpers import PASSWORD, ApiClient, error_of
+
+NEW_PASSWORD = "a brand new password"
+PUBLIC_URL = "https://rebound.example"
+
+
+class Inbox:
+    """aiosmtpd handler: every message received, parsed."""
+
+    def __init__(self):
+        self.messages = []
+        self.arrived = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.arrived:
+            self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+            self.arrived.notify_all()
+        return "250 OK"
+
+    def wait_for(self, count, timeout=10):
+        with self.arrived:
+            assert self.arrived.wait_for(lambda: len(self.messages) >= count, timeout), \
+                f"{len(self.messages)} messages arrived, expected {count}"
+        return self.messages
+
+
+@pytest.fixture
+def inbox():
+    handler = Inbox()
+    with socket.socket() as probe:  # aiosmtpd's start() cannot take port 0
+        probe.bind(("127.0.0.1", 0))
+        handler.port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
+    controller.start()
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def app(database_url, inbox):
+    app = create_app({"REBOUND_ENV": "testing", "DATABASE_URL": database_url,
+                      "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": inbox.port,
+                      "MAIL_DEFAULT_SENDER": "Rebound <hello@rebound.example>",
+                      "PUBLIC_URL": PUBLIC_URL})
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def token_in(message):
+    body = message.get_content()
+    [line] = [line for line in body.splitlines() if line.startswith(PUBLIC_URL)]
+    prefix = f"{PUBLIC_URL}/reset-password#token="
+    assert line.startswith(prefix), line
+    return line[len(prefix):]
+
+
+def ask(client, address):
+    return client.post("/api/auth/reset", {"email": address})
+
+
+def test_a_reset_link_sets_a_new_password_once_and_signs_out_every_device(app, user, inbox,
+                                                                           db_state):
+    laptop = ApiClient(app.test_client())
+    assert laptop.post("/api/auth/login", {"email": user.email,
+                                           "password": PASSWORD}).status_code == 200
+    stranger = ApiClient(app.test_client())
+    response = ask(stranger, user.email.upper())
+    assert response.status_code == 202 and response.get_data() == b""
+    [message] = inbox.wait_for(1)
+    assert message["To"] == user.email
+    assert message["From"] == "Rebound <hello@rebound.example>"
+    assert "within the next hour" in message.get_content()
+    token = token_in(message)
+
+    assert stranger.post("/api/auth/reset/confirm",
+                         {"token": token, "new_password": NEW_PASSWORD}).status_code == 204
+    for device in (user, laptop):
+        error_of(device.get("/api/me"), 401, "unauthorized")
+    assert stranger.get("/api/me").status_code == 401  # confirming does not sign in
+    error_of(stranger.post("/api/auth/login", {"email": user.email, "password": PASSWORD}),
+             401, "unauthorized")
+    assert stranger.post("/api/auth/login", {"email": user.email,
+                                             "password": NEW_PASSWORD}).status_code == 200
+
+    before = db_state()
+    body = error_of(ApiClient(app.test_client()).post(
+        "/api/auth/reset/confirm", {"token": token, "new_password": "yet another password"}),
+        422, "validation_error")
+    assert body["fields"] == {"token": ["This link has expired or was already used."]}
+    assert db_state() == before
+
+
+def test_an_unknown_email_gets_the_same_answer_and_no_mail(app, client, user, inbox, db_state):
+    before = db_state()
+    unknown = ask(client, "nobody@example.org")
+    known = ask(client, user.email)
+    assert (unknown.status_code, unknown.get_data()) == (known.status_code, known.get_data())
+    assert unknown.status_code == 202
+    inbox.wait_for(1)
+    time.sleep(0.3)  # room for a second message, were one ever sent
+    assert [m["To"] for m in inbox.messages] == [user.email]
+    assert db_state() == before
+
+
+def test_a_link_expires_after_an_hour(app, client, user, inbox, monkeypatch, db_state):
+    ask(client, user.email)
+    token = token_in(inbox.wait_for(1)[0])
+    later = time.time() + 60 * 60 + 5
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
+    before = db_state()
+    body = error_of(client.post("/api/auth/reset/confirm",
+                                {"token": token, "new_password": NEW_PASSWORD}),
+                    422, "validation_error")
+    assert set(body["fields"]) == {"token"}
+    assert db_state() == before
+    assert user.get("/api/me").status_code == 200
+
+
+def test_a_link_stops_working_once_the_password_changes(app, client, user, inbox):
+    ask(client, user.email)
+    token = token_in(inbox.wait_for(1)[0])
+    assert user.post("/api/me/password", {"current_password": PASSWORD,
+                                          "new_password": NEW_PASSWORD}).status_code == 204
+    error_of(client.post("/api/auth/reset/confirm",
+                         {"token": token, "new_password": "yet another password"}),
+             422, "validation_error")
+    assert user.get("/api/me").status_code == 200
+
+
+@pytest.mark.parametrize("token", [
+    "not-a-token",
+    "",
+    # Well formed, signed with another secret.
+    "eyJ1c2VyIjoiMDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAwIn0.ZzZzZw.c2lnbmF0dXJl",
+])
+def test_a_forged_token_is_refused_and_changes_nothing(app, client, user, db_state, token):
+    before = db_state()
+    body = error_of(client.post("/api/auth/reset/confirm",
+                                {"token": token, "new_password": NEW_PASSWORD}),
+                    422, "validation_error")
+    assert set(body["fields"]) == {"token"}
+    assert db_state() == before
+
+
+def test_a_token_signed_with_another_secret_is_refused(app, client, user, db_state):
+    from backend.services.password_reset import token_for
+    from backend.services.accounts import find_by_email
+    with app.app_context():
+        forged = token_for("some other secret", find_by_email(user.email))
+    before = db_state()
+    error_of(client.post("/api/auth/reset/confirm", {"token": forged,
+                                                     "new_password": NEW_PASSWORD}),
+             422, "validation_error")
+    assert db_state() == before
+
+
+@pytest.mark.parametrize("path,body,fields", [
+    ("/api/auth/reset", {"email": "not an email"}, {"email"}),
+    ("/api/auth/reset", {}, {"email"}),
+    ("/api/auth/reset", {"email": "a@example.org", "extra": 1}, {"extra"}),
+    ("/api/auth/reset/confirm", {"token": "x", "new_password": "short"}, {"new_password"}),
+    ("/api/auth/reset/confirm", {"new_password": NEW_PASSWORD}, {"token"}),
+    ("/api/auth/reset/confirm", {"token": 5, "new_password": NEW_PASSWORD}, {"token"}),
+])
+def test_bad_input_is_422_and_changes_nothing(app, client, user, inbox, db_state,
+                                              path, body, fields):
+    before = db_state()
+    assert set(error_of(client.post(path, body), 422, "validation_error")["fields"]) == fields
+    assert db_state() == before
+    assert inbox.messages == []
+
+
+def test_both_need_the_csrf_header(app, user, inbox, db_state):
+    before = db_state()
+    raw = app.test_client()
+    error_of(raw.post("/api/auth/reset", json={"email": user.email}), 403, "csrf")
+    error_of(raw.post("/api/auth/reset/confirm", json={"token": "x",
+                                                       "new_password": NEW_PASSWORD}),
+             403, "csrf")
+    assert db_state() == before
+    assert inbox.messages == []
+
+
+def test_asking_is_limited_per_email(app, client, user, inbox, db_state):
+    for n in range(5):
+        assert ask(ApiClient(app.test_client()), user.email).status_code == 202
+    inbox.wait_for(5)
+    before = db_state()
+    response = ask(client, user.email)
+    error_of(response, 429, "rate_limited")
+    assert int(response.headers["Retry-After"]) > 0
+    assert db_state() == before
+    time.sleep(0.3)
+    assert len(inbox.messages) == 5
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_without_a_mail_server_reset_is_not_available(database_url):
+    app = create_app({"REBOUND_ENV": "testing", "DATABASE_URL": database_url})
+    client = ApiClient(app.test_client())
+    client.register(email="sam@example.org")
+    body = error_of(client.post("/api/auth/reset", {"email": "sam@example.org"}),
+                    404, "not_found")
+    assert "set a new password for you" in body["message"]
+    error_of(client.post("/api/auth/reset/confirm", {"token": "x", "new_password": NEW_PASSWORD}),
+             404, "not_found")
+    assert client.get("/api/me").status_code == 200
+
+
+def test_production_with_mail_needs_a_public_url(monkeypatch):
+    settings = {"REBOUND_ENV": "production", "SECRET_KEY": "s" * 32,
+                "VAPID_PRIVATE_KEY": "k", "VAPID_PUBLIC_KEY": "k",
+                "VAPID_SUBJECT": "mailto:ops@example.org", "MAIL_SERVER": "smtp.example.org",
+                "DATABASE_URL": "sqlite://"}
+    with pytest.raises(RuntimeError, match="PUBLIC_URL"):
+        create_app(settings)
+    assert create_app({**settings, "PUBLIC_URL": PUBLIC_URL}).config["PUBLIC_URL"] == PUBLIC_URL
