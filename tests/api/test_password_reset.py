@@ -1,52 +1,22 @@
 """Password reset by email (SPEC §4), against a real SMTP server on 127.0.0.1
-(aiosmtpd) that keeps what it receives."""
-import email
-import socket
-import threading
+(aiosmtpd, tests/mail_sink.py) that keeps what it receives."""
 import time
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from backend import create_app
 from backend.extensions import db
 from tests.helpers import PASSWORD, ApiClient, error_of
+from tests.mail_sink import running_inbox
 
 NEW_PASSWORD = "a brand new password"
 PUBLIC_URL = "https://rebound.example"
 
 
-class Inbox:
-    """aiosmtpd handler: every message received, parsed."""
-
-    def __init__(self):
-        self.messages = []
-        self.arrived = threading.Condition()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.arrived:
-            self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-            self.arrived.notify_all()
-        return "250 OK"
-
-    def wait_for(self, count, timeout=10):
-        with self.arrived:
-            assert self.arrived.wait_for(lambda: len(self.messages) >= count, timeout), \
-                f"{len(self.messages)} messages arrived, expected {count}"
-        return self.messages
-
-
 @pytest.fixture
 def inbox():
-    handler = Inbox()
-    with socket.socket() as probe:  # aiosmtpd's start() cannot take port 0
-        probe.bind(("127.0.0.1", 0))
-        handler.port = probe.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
-    controller.start()
-    yield handler
-    controller.stop()
+    with running_inbox() as handler:
+        yield handler
 
 
 @pytest.fixture
