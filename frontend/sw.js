@@ -2,7 +2,7 @@
 // Bump VERSION whenever any file in SHELL changes: the new worker then
 // precaches the new shell and the page offers "Update available — reload".
 
-const VERSION = '2026-11-26.1';
+const VERSION = '2026-11-26.2';
 const PREFIX = 'rebound-shell-';
 const CACHE = `${PREFIX}${VERSION}`;
 
@@ -27,6 +27,7 @@ const SHELL = [
   '/js/views/log.js',
   '/js/views/rejection.js',
   '/js/views/rejections.js',
+  '/js/views/reset.js',
   '/js/views/today.js',
   '/js/views/welcome.js',
   '/icons/apple-touch-icon.png',

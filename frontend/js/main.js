@@ -2,12 +2,13 @@
 // restores the session from the local store, wires routes and sync status.
 
 import { h } from './ui.js';
-import { route, setGuard, start, navigate } from './router.js';
+import { route, setGuard, start, navigate, here } from './router.js';
 import * as sync from './sync.js';
 import { session, load, refresh } from './session.js';
 import { registerServiceWorker } from './pwa.js';
 import { welcomeView } from './views/welcome.js';
 import { signUpView, signInView } from './views/auth.js';
+import { forgotPasswordView, resetPasswordView } from './views/reset.js';
 import { todayView } from './views/today.js';
 import { logView } from './views/log.js';
 import { rejectionsView } from './views/rejections.js';
@@ -21,6 +22,8 @@ registerServiceWorker();
 route('/', welcomeView, { public: true });
 route('/signup', signUpView, { public: true });
 route('/signin', signInView, { public: true });
+route('/forgot-password', forgotPasswordView, { any: true });
+route('/reset-password', resetPasswordView, { any: true });
 route('/help', helpView, { any: true });
 route('/today', todayView);
 route('/log', logView);
@@ -59,15 +62,20 @@ sync.events.addEventListener('status', (e) => {
   if (text !== null && statusEl.textContent !== text) statusEl.textContent = text;
   statusEl.dataset.state = e.detail.kind;
 });
-sync.events.addEventListener('unauthorized', () => {
+// This device's session ended: ask to sign in again, but leave a screen that
+// works signed out (a reset link, the helplines) or the sign-in form itself
+// alone, so nobody is pulled away mid-way or loses what they typed.
+function askToSignInAgain() {
   session.expired = true;
+  if (here()?.any || location.pathname === '/signin') return;
   navigate('/signin?again=1');
-});
+}
+sync.events.addEventListener('unauthorized', askToSignInAgain);
 
 await load();
 await start();
 if (session.user) {
   sync.start();
   await refresh();
-  if (session.expired) navigate('/signin?again=1');
+  if (session.expired) askToSignInAgain();
 }

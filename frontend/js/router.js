@@ -33,6 +33,11 @@ function match(path) {
   return null;
 }
 
+// The route shown now (with its options), or null.
+export function here() {
+  return match(location.pathname);
+}
+
 export async function render() {
   const my = ++token;
   const found = match(location.pathname);

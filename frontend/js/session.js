@@ -54,6 +54,15 @@ export async function refresh() {
   }
 }
 
+// The server ended this device's session (here: a password reset, which signs
+// out every device). As after a 401: the next sign-in is asked for, and local
+// data stays until someone signs in (a different account wipes it).
+export async function ended() {
+  if (!session.user) return;
+  session.expired = true;
+  await sync.signedOut();
+}
+
 // Ends the session and wipes everything this device holds for the user.
 export async function signOut() {
   sync.stop();

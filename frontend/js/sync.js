@@ -120,6 +120,13 @@ export function stop() {
   setState('idle', 0);
 }
 
+// The server ended this device's session (a password reset done here): no
+// more rounds until a sign-in starts sync again; what waits stays waiting.
+export async function signedOut() {
+  stop();
+  setState('signedout', await store.pendingCount());
+}
+
 store.events.addEventListener('writing', () => {
   if (enabled) setState(navigator.onLine ? 'syncing' : 'offline', Math.max(state.pending, 1));
 });

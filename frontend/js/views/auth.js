@@ -6,7 +6,14 @@ import { navigate } from '../router.js';
 import { signUp, signIn } from '../session.js';
 import { NetworkError } from '../api.js';
 
-function authForm({ title, intro, submit, fields, action, footer }) {
+const OFFLINE = 'You seem to be offline. This needs a connection — try again in a moment.';
+
+// A titled form that checks its fields, calls `action` with their values,
+// then `done` (by default: open Today). `handled(err, form)` may take over
+// an error; otherwise the server's message shows above the form and its
+// per-field messages under their fields.
+export function authForm({ title, intro, submit, fields, action, footer,
+  done = () => navigate('/today', { replace: true }), handled = () => false, offline = OFFLINE }) {
   const alert = h('p', { class: 'alert', role: 'alert', hidden: true });
   const button = h('button', { type: 'submit', class: 'primary' }, submit);
   const form = h('form', { class: 'form', novalidate: true }, alert, fields.map((f) => f.wrap), button);
@@ -25,24 +32,26 @@ function authForm({ title, intro, submit, fields, action, footer }) {
     form.setAttribute('aria-busy', 'true');
     try {
       await action(values);
-      await navigate('/today', { replace: true });
     } catch (err) {
+      button.disabled = false;
+      form.removeAttribute('aria-busy');
+      if (handled(err, form)) return;
       let message = err.message;
-      if (err instanceof NetworkError) message = 'You seem to be offline. This needs a connection — try again in a moment.';
+      if (err instanceof NetworkError) message = offline;
       for (const f of fields) {
         const msgs = err.fields?.[f.input.name === 'displayName' ? 'display_name' : f.input.name];
         if (msgs) f.setError([].concat(msgs).join(' '));
       }
       alert.textContent = message;
       alert.hidden = false;
-      button.disabled = false;
-      form.removeAttribute('aria-busy');
+      return;
     }
+    await done(values, form);
   });
   return h('section', { class: 'auth' }, h('h1', { text: title }), intro, form, footer);
 }
 
-const email = () => Object.assign(field({ label: 'Email', name: 'email', type: 'email', autocomplete: 'email', required: true, inputmode: 'email' }),
+export const email = () => Object.assign(field({ label: 'Email', name: 'email', type: 'email', autocomplete: 'email', required: true, inputmode: 'email' }),
   { check: (v) => (/^\S+@\S+\.\S+$/.test(v.trim()) ? null : 'Enter your email address, like name@example.com.') });
 
 export async function signUpView() {
@@ -73,6 +82,9 @@ export async function signInView(ctx) {
     submit: 'Sign in',
     fields: [email(), password],
     action: (v) => signIn({ email: v.email.trim(), password: v.password }),
-    footer: h('p', {}, 'New here? ', h('a', { href: '/signup' }, 'Create an account')),
+    footer: [
+      h('p', {}, h('a', { href: '/forgot-password', class: 'more' }, 'Forgot your password?')),
+      h('p', {}, 'New here? ', h('a', { href: '/signup' }, 'Create an account')),
+    ],
   });
 }
