@@ -2,6 +2,8 @@
 driven by Debian's Chromium through Playwright for Python.
 
 Set REBOUND_E2E_BASE_URL to run against a server that is already running.
+The live server mails through an SMTP sink on 127.0.0.1 (tests/mail_sink.py),
+so a test can open the password reset link it sends.
 """
 import contextlib
 import os
@@ -15,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
+
+from tests.mail_sink import running_inbox
 
 from .pages import Rebound
 
@@ -51,8 +55,13 @@ def _wait_healthy(url, proc, log_path, timeout=40):
 
 
 @contextlib.contextmanager
-def _serve(tmp, app="backend", extra_env=None):
-    """Migrates a fresh SQLite file in `tmp` and runs `flask run` on a free port."""
+def _serve(tmp, app="backend", extra_env=None, inbox=None):
+    """Migrates a fresh SQLite file in `tmp` and runs `flask run` on a free port.
+    With an `inbox` (tests/mail_sink.py), the server mails through it and its
+    reset links point at the server itself."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    mail = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(inbox.port), "PUBLIC_URL": url} if inbox else {}
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}",
@@ -60,20 +69,19 @@ def _serve(tmp, app="backend", extra_env=None):
         "FLASK_RATELIMIT_ENABLED": "false",
         "SECRET_KEY": "e2e-tests-only-not-a-secret",
         "PYTHONUNBUFFERED": "1",
+        **mail,
         **(extra_env or {}),
     }
     flask = [sys.executable, "-m", "flask", "--app", app]
     done = subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, capture_output=True, text=True)
     if done.returncode:
         pytest.fail(f"flask db upgrade failed:\n{done.stdout}\n{done.stderr}")
-    port = _free_port()
     log_path = tmp / "server.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [*flask, "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload", "--no-debugger"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
-    url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc, log_path)
         yield url
@@ -86,12 +94,22 @@ def _serve(tmp, app="backend", extra_env=None):
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def mail_inbox():
+    """The SMTP sink the live server mails through (None for a given server)."""
+    if os.environ.get("REBOUND_E2E_BASE_URL"):
+        yield None
+        return
+    with running_inbox() as inbox:
+        yield inbox
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, mail_inbox):
     given = os.environ.get("REBOUND_E2E_BASE_URL")
     if given:
         yield given.rstrip("/")
         return
-    with _serve(tmp_path_factory.mktemp("e2e")) as url:
+    with _serve(tmp_path_factory.mktemp("e2e"), inbox=mail_inbox) as url:
         yield url
 
 

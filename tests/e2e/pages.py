@@ -118,14 +118,27 @@ class Rebound:
         expect(page.get_by_role("button", name="Log a rejection")).to_be_visible()
         return email
 
-    def sign_in(self, tab, email):
+    def sign_in(self, tab, email, password=PASSWORD):
         page = tab.page
         tab.goto("/")
         page.get_by_role("button", name="Sign in").click()
         page.get_by_label("Email").fill(email)
-        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
         expect(page).to_have_url(re.compile(r"/today$"))
+
+    def sign_out(self, tab):
+        page = tab.page
+        page.get_by_role("link", name="You", exact=True).click()
+        page.get_by_role("button", name="Sign out").click()
+        expect(page.get_by_role("button", name="Sign up")).to_be_visible()
+
+    @staticmethod
+    def reset_link(inbox, email):
+        """The password reset link in the newest mail to `email`."""
+        body = inbox.wait_for_mail_to(email).get_content()
+        [link] = [word for word in body.split() if "/reset-password#token=" in word]
+        return link
 
     def log_rejection(self, tab, company, role=None, stage=None, mood=None, emotions=(), feelings=None):
         page = tab.page
