@@ -131,3 +131,18 @@ def test_without_a_mail_server_the_servers_message_shows(rebound):
     tab.page.get_by_role("button", name="Send reset link").click()
     expect(tab.page.get_by_role("alert")).to_have_text(message)
     expect(tab.page.get_by_text(SENT)).to_have_count(0)
+
+
+def test_both_screens_open_offline_from_the_shell(rebound):
+    tab = rebound.tab()
+    tab.goto("/signin")
+    tab.wait_for_service_worker()
+    tab.context.set_offline(True)
+    for path, heading in [("/forgot-password", "Forgot your password?"),
+                          ("/reset-password#token=abc", "Choose a new password")]:
+        response = tab.page.goto(tab.base_url + path)
+        assert response.from_service_worker
+        expect(tab.page.get_by_role("heading", level=1)).to_have_text(heading)
+    tab.page.get_by_label("New password").fill("a long enough new password")
+    tab.page.get_by_role("button", name="Set new password").click()
+    expect(tab.page.get_by_role("alert")).to_contain_text("needs a connection")
