@@ -104,7 +104,8 @@ class Nudge(SyncedMixin, db.Model):
     __table_args__ = (
         Index("ix_nudges_user_version", "user_id", "version"),
         Index("ix_nudges_status_due", "status", "due_at"),
-        Index("ix_nudges_user_dedupe", "user_id", "dedupe_key"),
+        # One row per planned nudge and user: reconcile reuses it (nudges are never tombstoned).
+        Index("uq_nudges_user_dedupe", "user_id", "dedupe_key", unique=True),
     )
 
     kind: Mapped[str] = mapped_column(String(20))

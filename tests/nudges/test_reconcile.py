@@ -111,3 +111,15 @@ def test_the_sweep_plans_what_writes_did_not_and_then_changes_nothing(app):
         assert sweep() == 0
         db.session.remove()
     assert {"reflect", "support", "apply"} <= {n["kind"] for n in nudges(client).values()}
+
+
+def test_a_second_row_for_one_users_nudge_key_is_refused_by_the_database(user, other_user,
+                                                                          add_nudge, nudge_of):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    first = add_nudge(user, key="reflect:one")
+    add_nudge(other_user, key="reflect:one")  # the same key is fine for someone else
+    with pytest.raises(IntegrityError):
+        add_nudge(user, key="reflect:one")
+    assert nudge_of(first).dedupe_key == "reflect:one"
