@@ -102,16 +102,19 @@ def _targets(user_ids):
 
 
 def deliver(batch, sender):
-    """Send each claimed nudge to its user's devices; no transaction is open here."""
+    """Send each claimed nudge to its user's devices, several nudges at once (the
+    sender's pool); no transaction is open here. Returns (nudge, outcomes) in
+    batch order, leaving out nudges whose lease ran short before their turn."""
     targets = _targets({n.user_id for n in batch}) if batch else {}
-    results = []
-    for nudge in batch:
+
+    def send(nudge):
         if utcnow() >= nudge.lease_until - LEASE_MARGIN:
-            continue  # a slow batch outlived this lease: another worker may claim it now
+            return None  # a slow batch outlived this lease: another worker may claim it now
         data = payload(nudge.title, nudge.body, nudge.url, nudge.kind, str(nudge.id))
-        outcomes = [(t, sender.send(t, data, nudge.kind)) for t in targets.get(nudge.user_id, [])]
-        results.append((nudge, outcomes))
-    return results
+        return [(t, sender.send(t, data, nudge.kind)) for t in targets.get(nudge.user_id, [])]
+
+    return [(nudge, outcomes) for nudge, outcomes in zip(batch, sender.map(send, batch))
+            if outcomes is not None]
 
 
 def record(nudge, outcomes, now=None):

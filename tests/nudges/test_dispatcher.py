@@ -47,6 +47,29 @@ def test_a_due_nudge_is_delivered_once_to_every_device_encrypted(app, user, push
     assert user.get(f"/api/nudges/{nudge_id}").get_json()["status"] == "sent"
 
 
+def test_a_batch_is_sent_several_nudges_at_once_each_exactly_once(app, push_service, add_nudge,
+                                                                  nudge_of):
+    from backend.push.sender import CONCURRENCY
+
+    from .conftest import sign_up
+
+    push_service.delay = 0.2  # a distant push service: sends overlap while they wait
+    people = [sign_up(app) for _ in range(4)]
+    ids, devices = [], {}
+    for n, person in enumerate(people):
+        device = push_service.device(f"person-{n}")
+        subscribe(person, device)
+        devices[device.path] = device
+        ids += [add_nudge(person, kind="apply") for _ in range(5)]
+    assert run(app) == {"sent": 20}
+    assert 1 < push_service.max_in_flight <= CONCURRENCY
+    for device in devices.values():
+        assert len(device.received()) == 5
+    sent_ids = [m["nudge_id"] for d in devices.values() for m in d.received()]
+    assert sorted(sent_ids) == sorted(str(i) for i in ids)  # each once
+    assert all(nudge_of(i).status == "sent" for i in ids)
+
+
 def test_a_nudge_not_yet_due_waits(app, user, push_service, add_nudge, nudge_of):
     subscribe(user, push_service.device("phone"))
     nudge_id = add_nudge(user, due_at=utcnow() + timedelta(hours=1))

@@ -8,6 +8,7 @@ import base64
 import json
 import os
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import http_ece
@@ -52,10 +53,27 @@ class FakePushService:
     def __init__(self):
         self.messages = []
         self.statuses = {}  # path -> (status, extra headers)
+        self.delay = 0.0  # seconds each answer takes, like a distant push service
+        self.in_flight = self.max_in_flight = 0
+        self.lock = threading.Lock()
         service = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, so pooled connections are reused
+
             def do_POST(self):
+                with service.lock:
+                    service.in_flight += 1
+                    service.max_in_flight = max(service.max_in_flight, service.in_flight)
+                try:
+                    if service.delay:
+                        time.sleep(service.delay)
+                    self._answer()
+                finally:
+                    with service.lock:
+                        service.in_flight -= 1
+
+            def _answer(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 status, extra = service.statuses.get(self.path, (201, {}))
                 if 200 <= status < 300:
