@@ -45,7 +45,7 @@ def add_nudge(app, user_id):
         now = datetime.now(timezone.utc)
         nudge = Nudge(user_id=uuid.UUID(user_id), version=0, kind="reflect", title="A moment?",
                       body="How do you see it now?", url="/rejections", due_at=now,
-                      status="sent", dedupe_key="reflect:x")
+                      status="sent", dedupe_key=f"reflect:{uuid.uuid4()}")
         db.session.add(nudge)
         db.session.commit()
         return str(nudge.id)
