@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from .. import mail
 from ..auth import sign_in, sign_out
-from ..errors import ApiError, Invalid, NotFound
+from ..errors import ApiError, NotFound
 from ..extensions import email_from_body, limiter
 from ..schemas.accounts import (LoginSchema, RegisterSchema, ResetConfirmSchema,
                                 ResetRequestSchema, UserSchema)
@@ -67,13 +67,8 @@ def _require_mail():
 def request_reset(body):
     """Email a link to set a new password (202 whether or not the account exists)"""
     _require_mail()
-    config = current_app.config
-    found = password_reset.reset_mail_for(body["email"], config["SECRET_KEY"],
-                                          config.get("PUBLIC_URL") or request.host_url)
-    if found is not None:
-        address, text = found
-        mail.send_later(current_app._get_current_object(),
-                        mail.message(config, address, "Set a new Rebound password", text))
+    password_reset.send_link(current_app._get_current_object(), body["email"],
+                             current_app.config.get("PUBLIC_URL") or request.host_url)
     return Response(status=202)  # no body, the same for every email
 
 
@@ -85,7 +80,4 @@ def request_reset(body):
 def confirm_reset(body):
     """Set a new password with the emailed link; every device is signed out"""
     _require_mail()
-    if not password_reset.confirm(current_app.config["SECRET_KEY"], body["token"],
-                                  body["new_password"]):
-        raise Invalid("This link has expired or was already used. Ask for a new one.",
-                      fields={"token": ["This link has expired or was already used."]})
+    password_reset.confirm(current_app.config["SECRET_KEY"], body["token"], body["new_password"])

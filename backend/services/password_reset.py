@@ -10,6 +10,8 @@ import uuid
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from .. import mail
+from ..errors import Invalid
 from ..extensions import db
 from ..models import User
 from . import accounts
@@ -44,12 +46,13 @@ def user_for(secret_key, token):
     return user
 
 
-def reset_mail_for(email, secret_key, link_base):
-    """(address, text) of the mail to send for this email, or None when no account has it."""
+def send_link(app, email, link_base):
+    """Mail a reset link when an account has this email; silently nothing otherwise.
+    The mail leaves on a thread, so the caller's answer takes as long either way."""
     user = accounts.find_by_email(email)
     if user is None:
-        return None
-    link = f"{link_base.rstrip('/')}/reset-password#token={token_for(secret_key, user)}"
+        return
+    link = f"{link_base.rstrip('/')}/reset-password#token={token_for(app.config['SECRET_KEY'], user)}"
     text = (
         "Hello,\n\n"
         "Someone (we hope you) asked to set a new password for your Rebound account.\n"
@@ -57,13 +60,13 @@ def reset_mail_for(email, secret_key, link_base):
         "The link works once. If you did not ask for this, you can ignore this email;\n"
         "your password stays as it is.\n\n"
         "Rebound\n")
-    return user.email, text
+    mail.send_later(app, mail.message(app.config, user.email, "Set a new Rebound password", text))
 
 
 def confirm(secret_key, token, new_password):
-    """Set the new password and end every session; False when the token is not valid."""
+    """Set the new password and end every session, or refuse an expired, used or forged token."""
     user = user_for(secret_key, token)
     if user is None:
-        return False
+        raise Invalid("This link has expired or was already used. Ask for a new one.",
+                      fields={"token": ["This link has expired or was already used."]})
     accounts.set_password(user, new_password)
-    return True
