@@ -5,15 +5,20 @@ FLASK := $(VENV)/bin/flask --app backend
 PORT ?= 5000
 PYTHON ?= python3
 
-.PHONY: run test setup setup-test e2e-deps icons clean
+.PHONY: run test lint setup setup-test e2e-deps icons clean
 
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) push init-keys
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: setup-test e2e-deps
+test: setup-test e2e-deps lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The layers (import-linter contracts in pyproject.toml) and a small ruff rule set.
+lint: setup-test
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check backend bench scripts migrations
 
 setup: $(VENV)/.installed
 

@@ -2,8 +2,9 @@
 from flask import request, session
 from flask_login import current_user, login_user, logout_user
 
-from .errors import ApiError
-from .extensions import login_manager
+from .exceptions import ApiError
+from .extensions import db, login_manager
+from .models import utcnow
 from .services import sessions
 
 
@@ -11,15 +12,32 @@ def init_login(app):
     login_manager.init_app(app)
     # "strong" protection would sign a phone out whenever its IP changes.
     login_manager.session_protection = None
-    login_manager.user_loader(sessions.load_user)
+    login_manager.user_loader(load_user)
 
     @login_manager.unauthorized_handler
     def unauthorized():
         raise ApiError(status=401, code="unauthorized")
 
 
+def load_user(token):
+    """Flask-Login's loader: the live session's user, or None.
+
+    The once-a-minute `last_seen_at` touch is bookkeeping, committed here in its
+    own short transaction (the loader runs before a view starts writing)."""
+    now = utcnow()
+    row, user = sessions.find(token, now)
+    if row is None:
+        return None
+    if sessions.needs_touch(row, now):
+        sessions.touch(row, now)
+        db.session.commit()
+    session.permanent = True
+    return user
+
+
 def sign_in(user, device_label):
-    """Open a new server-side session for `user` and put its secret in the cookie."""
+    """Open a new server-side session for `user` and put its secret in the cookie
+    (the view commits)."""
     if current_user.is_authenticated:
         sessions.end(current_user.current_session)  # this device switches accounts
     label = device_label or sessions.device_from_user_agent(request.user_agent.string)

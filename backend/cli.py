@@ -1,8 +1,11 @@
 """Operator commands: `flask --app backend users set-password EMAIL`."""
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
+from .extensions import db
 from .nudges.cli import nudges
+from .push.keys import init_keys as make_keys
 from .services import accounts
 
 users = AppGroup("users", help="Manage accounts.")
@@ -20,6 +23,7 @@ def set_password(email, password):
     if len(password) < 10:
         raise click.ClickException("The password needs at least 10 characters.")
     accounts.set_password(user, password)
+    db.session.commit()
     click.echo(f"Password set for {user.email}; every device was signed out.")
 
 
@@ -29,13 +33,9 @@ push = AppGroup("push", help="Web push set-up.")
 @push.command("init-keys")
 def init_keys():
     """Make this server's VAPID key pair in instance/ unless it has one."""
-    from flask import current_app
-
-    from .push.keys import init_keys as make
-
     if current_app.config.get("VAPID_PRIVATE_KEY"):
         click.echo("VAPID keys come from the environment; nothing to do.")
-    elif make(current_app.instance_path):
+    elif make_keys(current_app.instance_path):
         click.echo("Made a VAPID key pair in instance/.")
     else:
         click.echo("VAPID keys already exist in instance/.")

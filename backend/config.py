@@ -97,7 +97,8 @@ def load(app, overrides=None):
     app.config.from_object(PROFILES[name])
     app.config["REBOUND_ENV"] = name
     default_db = "sqlite:///" + os.path.join(app.instance_path, "rebound.db")
-    app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(os.environ.get("DATABASE_URL", default_db))
+    url = os.environ.get("DATABASE_URL", default_db)
+    app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(url)
     for key in ("SECRET_KEY", "VAPID_PRIVATE_KEY", "VAPID_PUBLIC_KEY", "VAPID_SUBJECT",
                 "RATELIMIT_STORAGE_URI"):
         if os.environ.get(key):

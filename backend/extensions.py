@@ -1,4 +1,7 @@
-"""Unbound extension objects; create_app binds them with init_app."""
+"""Unbound extension objects; create_app binds them with init_app.
+
+(flask-smorest's `Api` lives with the blueprints in `api/__init__.py`, so that
+importing a model never imports the schemas.)"""
 from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -6,8 +9,6 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
-
-from .errors import JsonApi
 
 # Stable constraint names, so Alembic batch migrations on SQLite can name them.
 NAMING = {
@@ -22,7 +23,6 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate(render_as_batch=True)
 login_manager = LoginManager()
 limiter = Limiter(get_remote_address)
-api = JsonApi()
 
 
 def email_from_body():

@@ -87,6 +87,7 @@ def seed_user(app, count):
                                  "correct horse battery")
         token = sessions.start(user, "bench")
         user_id = user.id
+        db.session.commit()
         now = datetime.now(timezone.utc)
         rows = {Checkin: [], Rejection: [], Application: [], Contact: []}
         for version in range(1, count + 1):

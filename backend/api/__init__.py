@@ -1,11 +1,18 @@
 """One flask-smorest blueprint per resource, all under /api."""
-from ..extensions import api
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from ..errors import JsonApi
+from ..schemas import schema_name_resolver
 from ..services.entities import ENTITIES
 from ..sync import api as sync_api
 from . import accounts, health, insights, me, push, records
 
+api = JsonApi()
+
 
 def register(app):
+    api.init_app(app, spec_kwargs={
+        "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name_resolver)})
     api.spec.components.security_scheme(
         "session", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"],
                     "description": "The session cookie set by register or login."})

@@ -5,8 +5,8 @@ from flask_smorest import Blueprint
 
 from .. import mail
 from ..auth import sign_in, sign_out
-from ..errors import ApiError, NotFound
-from ..extensions import email_from_body, limiter
+from ..exceptions import ApiError, NotFound
+from ..extensions import db, email_from_body, limiter
 from ..schemas.accounts import (LoginSchema, RegisterSchema, ResetConfirmSchema,
                                 ResetRequestSchema, UserSchema)
 from ..services import accounts, password_reset
@@ -26,6 +26,7 @@ def register(body):
     user = accounts.register(body["email"], body["password"], body.get("display_name"),
                              body.get("timezone"))
     sign_in(user, body.get("device_label"))
+    db.session.commit()
     return accounts.profile(user)
 
 
@@ -41,6 +42,7 @@ def login(body):
     if user is None:
         raise ApiError(BAD_CREDENTIALS, status=401, code="unauthorized")
     sign_in(user, body.get("device_label"))
+    db.session.commit()
     return accounts.profile(user)
 
 
@@ -50,6 +52,7 @@ def login(body):
 def logout():
     """Sign out this device; its cookie stops working"""
     sign_out(current_user)
+    db.session.commit()
 
 
 def _require_mail():
@@ -81,3 +84,4 @@ def confirm_reset(body):
     """Set a new password with the emailed link; every device is signed out"""
     _require_mail()
     password_reset.confirm(current_app.config["SECRET_KEY"], body["token"], body["new_password"])
+    db.session.commit()

@@ -4,13 +4,12 @@ from zoneinfo import ZoneInfo
 
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
-from sqlalchemy import select
-
 from .. import insights
 from ..extensions import db
+from ..models import live
 from ..schemas.insights import InsightsQuerySchema, InsightsSchema
-from ..services.accounts import settings_of
 from ..services.entities import ENTITIES
+from ..settings import settings_of
 
 blp = Blueprint("insights", __name__, url_prefix="/api/insights", description="Insights")
 
@@ -37,8 +36,5 @@ def get_insights(query):
 
 
 def _rows(name, columns, user_id):
-    model = ENTITIES[name].model
-    result = db.session.execute(
-        select(*(getattr(model, c) for c in columns))
-        .where(model.user_id == user_id, model.deleted_at.is_(None)))
+    result = db.session.execute(live(ENTITIES[name].model, user_id, *columns))
     return [dict(zip(columns, row)) for row in result]

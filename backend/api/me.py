@@ -5,7 +5,8 @@ from flask import Response
 from flask_login import current_user, login_required, logout_user
 from flask_smorest import Blueprint
 
-from ..errors import NotFound
+from ..exceptions import NotFound
+from ..extensions import db
 from ..schemas.accounts import (DeleteAccountSchema, DeviceSessionSchema, EmailChangeSchema,
                                 PasswordChangeSchema, ProfilePatchSchema, UserSchema)
 from ..services import accounts, sessions
@@ -27,7 +28,9 @@ def get_me():
 @blp.response(200, UserSchema)
 def patch_me(changes):
     """Change name, timezone or settings (settings merge key by key)"""
-    return accounts.profile(accounts.update_profile(current_user, changes))
+    user = accounts.update_profile(current_user, changes)
+    db.session.commit()
+    return accounts.profile(user)
 
 
 @blp.route("", methods=["DELETE"])
@@ -37,6 +40,7 @@ def patch_me(changes):
 def delete_me(body):
     """Delete the account and everything in it"""
     accounts.delete_account(current_user, body["password"])
+    db.session.commit()
     logout_user()
 
 
@@ -47,6 +51,7 @@ def delete_me(body):
 def change_email(body):
     """Change the sign-in email"""
     user = accounts.change_email(current_user, body["new_email"], body["current_password"])
+    db.session.commit()
     return accounts.profile(user)
 
 
@@ -57,6 +62,7 @@ def change_email(body):
 def change_password(body):
     """Change the password; every other device is signed out"""
     accounts.change_password(current_user, body["current_password"], body["new_password"])
+    db.session.commit()
 
 
 @blp.route("/export", methods=["GET"])
@@ -83,7 +89,8 @@ def list_sessions():
 @blp.response(204)
 def revoke_other_sessions():
     """Sign out every device but this one"""
-    sessions.revoke_others(current_user)
+    sessions.end_others(current_user)
+    db.session.commit()
 
 
 @blp.route("/sessions/<uuid:session_id>", methods=["DELETE"])
@@ -93,3 +100,4 @@ def revoke_session(session_id):
     """Sign out one device"""
     if not sessions.revoke(current_user, session_id):
         raise NotFound()
+    db.session.commit()

@@ -3,6 +3,7 @@ from flask import current_app
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
+from ..extensions import db
 from ..push import sender_for
 from ..push.keys import public_key
 from ..push.sender import payload
@@ -27,8 +28,10 @@ def get_public_key():
 @blp.response(201, SubscriptionOutSchema)
 def subscribe(body):
     """Register this device's push subscription (upsert by endpoint)"""
-    return push_subscriptions.subscribe(current_user, body["endpoint"], body["keys"]["p256dh"],
-                                        body["keys"]["auth"], body.get("device_label"))
+    row = push_subscriptions.subscribe(current_user, body["endpoint"], body["keys"]["p256dh"],
+                                       body["keys"]["auth"], body.get("device_label"))
+    db.session.commit()
+    return row
 
 
 @blp.route("/subscriptions", methods=["DELETE"])
@@ -38,6 +41,7 @@ def subscribe(body):
 def unsubscribe(body):
     """Forget this device's push subscription"""
     push_subscriptions.unsubscribe(current_user, body["endpoint"])
+    db.session.commit()
 
 
 @blp.route("/test", methods=["POST"])
@@ -49,10 +53,11 @@ def send_test():
     message = payload("Notifications are on",
                       "This is how Rebound will remind you, gently and not too often.",
                       "/", "test")
-    delivered = 0
     subscriptions = push_subscriptions.active_for(current_user.id)
-    for subscription in subscriptions:
-        outcome = sender.send(subscription, message, topic="test")
+    # Send first, then record: no write (and so no database lock) is open during the sends.
+    outcomes = [sender.send(subscription, message, topic="test") for subscription in subscriptions]
+    for subscription, outcome in zip(subscriptions, outcomes):
         push_subscriptions.record(subscription, outcome)
-        delivered += outcome.action == "ok"
+    db.session.commit()
+    delivered = sum(outcome.action == "ok" for outcome in outcomes)
     return {"devices": len(subscriptions), "delivered": delivered}

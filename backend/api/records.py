@@ -8,15 +8,15 @@ from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..services import records
-from ..services.entities import NUDGE_MARKS
+from ..models import live
+from ..services import nudge_marks, records
 
 PAGING = {"page_size": 50, "max_page_size": 500}
 
 
 def blueprint_for(ent):
-    if ent.name == "nudges":
-        return _nudges_blueprint(ent)
+    if not ent.client_writes:
+        return _marks_blueprint(ent)
     blp = Blueprint(ent.name, __name__, url_prefix=f"/api/{ent.name}",
                     description=f"The user's {ent.name}")
     schema_cls = type(ent.schema)
@@ -67,7 +67,8 @@ def blueprint_for(ent):
     return blp
 
 
-def _nudges_blueprint(ent):
+def _marks_blueprint(ent):
+    """Nudges: written by the server; clients list, read and mark them."""
     blp = Blueprint("nudges", __name__, url_prefix="/api/nudges",
                     description="Reminders the server plans; clients read and mark them")
     schema_cls = type(ent.schema)
@@ -91,11 +92,11 @@ def _nudges_blueprint(ent):
             """Show one nudge"""
             return records.get_owned(ent.model, current_user.id, record_id)
 
-        @blp.arguments(type(NUDGE_MARKS)())
+        @blp.arguments(type(nudge_marks.MARKS)())
         @blp.response(200, schema_cls())
         def patch(self, marks, record_id):
             """Mark a nudge read or dismissed, or snooze it 1-7 days"""
-            row = records.mark_nudge(current_user, record_id, marks)
+            row = nudge_marks.mark(current_user, record_id, marks)
             db.session.commit()
             return row
 
@@ -103,12 +104,10 @@ def _nudges_blueprint(ent):
 
 
 def _page(ent, paging):
-    model = ent.model
-    live = (model.user_id == current_user.id, model.deleted_at.is_(None))
-    paging.item_count = db.session.execute(
-        select(func.count()).select_from(model).where(*live)).scalar_one()
+    paging.item_count = db.session.execute(select(func.count()).select_from(
+        live(ent.model, current_user.id, "id").subquery())).scalar_one()
     if paging.first_item >= paging.item_count:
         return []  # past the end (and never an offset too large for the database)
     return db.session.execute(
-        select(model).where(*live).order_by(*ent.newest_first)
+        live(ent.model, current_user.id).order_by(*ent.newest_first)
         .offset(paging.first_item).limit(paging.page_size)).scalars().all()

@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..extensions import db
 from . import dispatcher, reconcile
 
 nudges = AppGroup("nudges", help="Plan and send nudges.")
@@ -32,7 +33,8 @@ def work(interval, sweep_every):
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.append(True))
     log = current_app.logger
-    click.echo("Nudge worker started.")  # printed once SIGTERM is handled: supervisors may stop it from here
+    # Printed once SIGTERM is handled: supervisors may stop it from here on.
+    click.echo("Nudge worker started.")
     next_sweep = 0.0
     while not stop:
         try:
@@ -44,7 +46,6 @@ def work(interval, sweep_every):
                 log.info("Nudges: %s", counts)
         except Exception:  # a bad round must not end the worker; the next one retries
             log.exception("Nudge round failed")
-            from ..extensions import db
             db.session.rollback()
         deadline = time.monotonic() + interval
         while not stop and time.monotonic() < deadline:

@@ -6,7 +6,8 @@
    whose lease ran out (its worker died) is claimable again. Nudges more than
    12 h overdue, or dismissed before they went out, are cancelled instead.
 2. Send outside any transaction, to every active subscription of the user.
-3. Record each result in its own short transaction, taking a new version so
+3. Record each nudge's results in its own short transaction (one bad result
+   cannot keep the others from being recorded), taking a new version so
    devices pull the change: delivered to at least one device (or no device
    left to try) -> `sent` (it stays in the in-app inbox); only retryable
    answers -> try again after exponential backoff or Retry-After, whichever is
@@ -16,14 +17,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, text, update
+from sqlalchemy import and_, or_, select, update
 
 from ..extensions import db
 from ..models import Nudge, PushSubscription, utcnow
 from ..push import sender_for
 from ..push.sender import payload
 from ..services import push_subscriptions
-from ..services.records import bump_version
+from ..versions import stamp
 
 LEASE = timedelta(minutes=2)
 LEASE_MARGIN = timedelta(seconds=15)  # no send starts this close to the lease's end
@@ -82,12 +83,14 @@ def claim(now=None, limit=100, lease=LEASE):
 
 
 def _cancel(rows, now):
+    """Cancel nudges too late to send (or dismissed before they went out), in one commit."""
     for r in rows:
         nudge = db.session.get(Nudge, r.id)
         if nudge is not None and nudge.status == "scheduled":
             nudge.status, nudge.lease_until, nudge.next_attempt_at = "cancelled", None, None
-            nudge.version, nudge.updated_at = bump_version(nudge.user_id), now
-            db.session.commit()
+            stamp(nudge, now)
+    if rows:
+        db.session.commit()
 
 
 def _targets(user_ids):
@@ -118,15 +121,16 @@ def deliver(batch, sender):
 
 
 def record(nudge, outcomes, now=None):
-    """Keep what the sends taught us, about the subscriptions and the nudge."""
+    """Keep what the sends taught us, about the subscriptions and the nudge (the
+    caller commits). Returns the nudge's new status, or None when it is no longer
+    scheduled (then only the subscriptions' bookkeeping is kept)."""
     now = now or utcnow()
     for target, outcome in outcomes:
         subscription = db.session.get(PushSubscription, target.id)
         if subscription is not None:
-            push_subscriptions.record(subscription, outcome)  # commits
+            push_subscriptions.record(subscription, outcome)
     row = db.session.get(Nudge, nudge.id)
     if row is None or row.status != "scheduled":
-        db.session.rollback()
         return None
     actions = {outcome.action for _t, outcome in outcomes}
     if "ok" in actions or "retry" not in actions:
@@ -138,13 +142,13 @@ def record(nudge, outcomes, now=None):
         delay = max([BACKOFF * 2 ** (nudge.attempts - 1)] + [timedelta(seconds=w) for w in waits])
         row.next_attempt_at = now + delay
     row.lease_until = None
-    row.version, row.updated_at = bump_version(row.user_id), now
-    db.session.commit()
+    stamp(row, now)
     return row.status
 
 
 def run_once(now=None, batch_size=100, sender=None):
-    """Send everything due now, batch by batch; returns {status: count}."""
+    """One worker round, the unit of work: send everything due now, batch by batch,
+    committing each nudge's results on their own; returns {status: count}."""
     sender = sender or sender_for(current_app)
     counts = {}
     while True:
@@ -153,5 +157,6 @@ def run_once(now=None, batch_size=100, sender=None):
             return counts
         for nudge, outcomes in deliver(batch, sender):
             status = record(nudge, outcomes, now)
+            db.session.commit()
             key = "retry" if status == "scheduled" else status or "skipped"
             counts[key] = counts.get(key, 0) + 1

@@ -10,9 +10,9 @@ from sqlalchemy import event, select
 
 from ..extensions import db
 from ..models import (Application, Break, Checkin, Contact, Nudge, Outreach, Rejection,
-                      User, VersionCounter, utcnow)
-from ..services.accounts import settings_of
-from ..services.records import bump_version
+                      User, VersionCounter, live, utcnow)
+from ..settings import settings_of
+from ..versions import bump_version, stamp
 from .planner import Snapshot, plan
 
 PENDING = "rebound_nudges_to_reconcile"
@@ -27,13 +27,17 @@ _COLUMNS = {
 }
 
 
-def mark(user_id):
-    """Reconcile this user's nudges when the current transaction commits."""
-    if not current_app.config.get("NUDGES_PLAN_ON_WRITE", True):
-        return
+def init_app(app):
+    """Reconcile marked users just before each commit (once per process: the
+    session is shared by every app)."""
     if not event.contains(db.session, "before_commit", _before_commit):
         event.listen(db.session, "before_commit", _before_commit)
-    db.session.info.setdefault(PENDING, set()).add(user_id)
+
+
+def mark(user_id):
+    """Reconcile this user's nudges when the current transaction commits."""
+    if current_app.config.get("NUDGES_PLAN_ON_WRITE", True):
+        db.session.info.setdefault(PENDING, set()).add(user_id)
 
 
 def _before_commit(session):
@@ -44,9 +48,7 @@ def _before_commit(session):
 
 def _rows(model, user_id):
     names = _COLUMNS[model]
-    result = db.session.execute(
-        select(*(getattr(model, n) for n in names))
-        .where(model.user_id == user_id, model.deleted_at.is_(None)))
+    result = db.session.execute(live(model, user_id, *names))
     return [{n: (str(v) if n.endswith("id") and v is not None else v)
              for n, v in zip(names, row)} for row in result]
 
@@ -64,14 +66,15 @@ def snapshot(user, nudge_rows):
 
 
 def reconcile(user_id, now=None):
-    """Create missing nudges, update or cancel scheduled ones; returns (created, changed, cancelled)."""
+    """Create missing nudges, update or cancel scheduled ones.
+
+    Returns (created, changed, cancelled)."""
     user = db.session.get(User, user_id)
     if user is None:
         return 0, 0, 0
     now = now or utcnow()
-    rows = db.session.execute(select(Nudge).where(
-        Nudge.user_id == user.id, Nudge.deleted_at.is_(None))
-        .order_by(Nudge.created_at)).scalars().all()
+    rows = db.session.execute(
+        live(Nudge, user.id).order_by(Nudge.created_at)).scalars().all()
     by_key = {row.dedupe_key: row for row in rows}
     desired = plan(snapshot(user, rows), now)
     created = changed = cancelled = 0
@@ -84,13 +87,13 @@ def reconcile(user_id, now=None):
                                  due_at=want.due_at, status="scheduled", attempts=0))
             created += 1
         elif not _leased(row, now) and _apply(row, want):
-            row.version, row.updated_at = bump_version(user.id), now
+            stamp(row, now)
             changed += 1
     wanted = {want.key for want in desired}
     for row in rows:
         if row.status == "scheduled" and row.dedupe_key not in wanted and not _leased(row, now):
             row.status, row.lease_until, row.next_attempt_at = "cancelled", None, None
-            row.version, row.updated_at = bump_version(user.id), now
+            stamp(row, now)
             cancelled += 1
     db.session.flush()
     return created, changed, cancelled

@@ -136,7 +136,8 @@ def apply(snap, tz):
     latest = sorted(snap.applications, key=lambda a: a["applied_on"], reverse=True)[:2]
     for r in snap.rejections:
         after_break = any(_local_date(b["ended_at"], tz) >= r["received_on"] for b in ended)
-        if not after_break and not _applied_since(latest, r["received_on"], r.get("application_id")):
+        applied = _applied_since(latest, r["received_on"], r.get("application_id"))
+        if not after_break and not applied:
             yield Candidate(f"apply:{r['id']}", "apply",
                             at_local(_day(r["received_on"], 3), 10, 0, tz), "apply",
                             "/applications", company=r.get("company"))

@@ -1,11 +1,10 @@
 """Web push: VAPID keys, the checks on subscriptions, and the sender."""
+from .keys import load_vapid
+from .sender import PushSender
 
 
 def sender_for(app):
     """The app's one PushSender (one Vapid object, one pooled session), made on first use."""
-    from .keys import load_vapid
-    from .sender import PushSender
-
     if "rebound_push_sender" not in app.extensions:
         app.extensions["rebound_push_sender"] = PushSender(
             load_vapid(app), app.config["VAPID_SUBJECT"],

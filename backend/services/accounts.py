@@ -1,47 +1,26 @@
-"""Account changes: register, profile and settings, email, password, export, delete."""
-import copy
+"""Account changes: register, profile and settings, email, password, export, delete.
+
+Services never commit: the view (or CLI command) that calls them does.
+"""
 from contextlib import contextmanager
 
 from sqlalchemy import delete as sql_delete, select
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import Conflict, WrongPassword
+from ..exceptions import Conflict, WrongPassword
 from ..extensions import db
-from ..models import (AppliedMutation, PushSubscription, Session, User, VersionCounter,
+from ..models import (AppliedMutation, PushSubscription, Session, User, VersionCounter, live,
                       utcnow)
+from ..nudges import reconcile
+from ..schemas.accounts import UserSchema
+from ..settings import merge_settings, settings_of
 from . import sessions
 from .entities import ENTITIES
 from .passwords import hash_password, verify_password
 
-DEFAULT_SETTINGS = {
-    "quiet_start": "21:00",
-    "quiet_end": "08:00",
-    "max_nudges_per_day": 2,
-    "max_nudges_per_week": 6,
-    "weekly_application_goal": 5,
-    "nudge_kinds": {"break": True, "support": True, "apply": True, "feedback": True,
-                    "reflect": True, "big_picture": True},
-    "detailed_notifications": False,
-}
-
 
 def normalize_email(email):
     return email.strip().lower()
-
-
-def settings_of(user):
-    """The user's settings over the defaults (new keys get their default)."""
-    return merge_settings(DEFAULT_SETTINGS, user.settings or {})
-
-
-def merge_settings(current, changes):
-    merged = copy.deepcopy(current)
-    for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = {**merged[key], **value}
-        else:
-            merged[key] = value
-    return merged
 
 
 def find_by_email(email):
@@ -59,7 +38,7 @@ def register(email, password, display_name=None, timezone=None):
     with _email_taken_is_conflict():
         db.session.flush()
     db.session.add(VersionCounter(user_id=user.id, seq=0))
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -70,7 +49,7 @@ def _email_taken_is_conflict():
     try:
         yield
     except IntegrityError as error:
-        db.session.rollback()
+        db.session.rollback()  # the failed flush left the session unusable
         raise Conflict("An account with this email already exists.") from error
 
 
@@ -89,9 +68,7 @@ def update_profile(user, changes):
     if "settings" in changes:
         user.settings = merge_settings(settings_of(user), changes["settings"])
     user.updated_at = utcnow()
-    from ..nudges.reconcile import mark  # timezone, quiet hours, caps, switches
-    mark(user.id)
-    db.session.commit()
+    reconcile.mark(user.id)  # timezone, quiet hours, caps and switches change the plan
     return user
 
 
@@ -108,7 +85,7 @@ def change_email(user, new_email, current_password):
         raise Conflict("An account with this email already exists.")
     user.email, user.updated_at = new_email, utcnow()
     with _email_taken_is_conflict():
-        db.session.commit()
+        db.session.flush()
     return user
 
 
@@ -125,7 +102,6 @@ def set_password(user, new_password, keep_current=False):
         sessions.end_others(user)
     else:
         db.session.execute(sql_delete(Session).where(Session.user_id == user.id))
-    db.session.commit()
 
 
 def delete_account(user, password):
@@ -138,19 +114,14 @@ def delete_account(user, password):
     for model in tables:
         db.session.execute(sql_delete(model).where(model.user_id == user_id))
     db.session.execute(sql_delete(User).where(User.id == user_id))
-    db.session.commit()
 
 
 def export(user):
     """Every record of the user as one JSON-ready document."""
-    from ..schemas.accounts import UserSchema
-
     document = {"exported_at": utcnow().isoformat(), "user": UserSchema().dump(profile(user))}
     for name, ent in ENTITIES.items():
         rows = db.session.execute(
-            select(ent.model).where(ent.model.user_id == user.id,
-                                    ent.model.deleted_at.is_(None))
-            .order_by(ent.model.created_at)).scalars()
+            live(ent.model, user.id).order_by(ent.model.created_at)).scalars()
         document[name] = ent.schema.dump(rows, many=True)
     subscriptions = db.session.execute(
         select(PushSubscription).where(PushSubscription.user_id == user.id)).scalars()

@@ -11,7 +11,7 @@ import uuid
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from .. import mail
-from ..errors import Invalid
+from ..exceptions import Invalid
 from ..extensions import db
 from ..models import User
 from . import accounts
@@ -52,7 +52,8 @@ def send_link(app, email, link_base):
     user = accounts.find_by_email(email)
     if user is None:
         return
-    link = f"{link_base.rstrip('/')}/reset-password#token={token_for(app.config['SECRET_KEY'], user)}"
+    token = token_for(app.config["SECRET_KEY"], user)
+    link = f"{link_base.rstrip('/')}/reset-password#token={token}"
     text = (
         "Hello,\n\n"
         "Someone (we hope you) asked to set a new password for your Rebound account.\n"

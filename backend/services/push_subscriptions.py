@@ -1,4 +1,5 @@
-"""Push subscriptions: upsert by endpoint (an endpoint belongs to its latest user), remove."""
+"""Push subscriptions: upsert by endpoint (an endpoint belongs to its latest user), remove,
+and what each send taught us. The caller commits."""
 from flask import current_app
 from sqlalchemy import delete, select
 
@@ -16,7 +17,7 @@ def subscribe(user, endpoint, p256dh, auth, device_label=None):
     row.user_id, row.p256dh, row.auth = user.id, p256dh, auth
     row.device_label = device_label
     row.created_at, row.failure_count, row.disabled_at = utcnow(), 0, None
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -24,12 +25,12 @@ def unsubscribe(user, endpoint):
     """Remove the caller's subscription with this endpoint (never another user's)."""
     db.session.execute(delete(PushSubscription).where(
         PushSubscription.user_id == user.id, PushSubscription.endpoint == endpoint))
-    db.session.commit()
 
 
 def active_for(user_id):
     return db.session.execute(select(PushSubscription).where(
-        PushSubscription.user_id == user_id, PushSubscription.disabled_at.is_(None))).scalars().all()
+        PushSubscription.user_id == user_id,
+        PushSubscription.disabled_at.is_(None))).scalars().all()
 
 
 def record(subscription, outcome):
@@ -45,4 +46,3 @@ def record(subscription, outcome):
             subscription.disabled_at = utcnow()
             current_app.logger.warning("Push subscription %s disabled after HTTP %s",
                                        subscription.id, outcome.status)
-    db.session.commit()

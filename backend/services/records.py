@@ -2,20 +2,24 @@
 
 Each write validates the merged record, enforces ownership, and takes the
 record's new version from the user's counter row in the same transaction
-(SPEC §5). REST views and the sync endpoint both call these functions; the
-caller commits.
+(SPEC §5). REST views and the sync endpoint both call these functions; what
+differs between entities is declared in `entities.py`, so nothing here
+branches on an entity's name. Services never commit: the caller's unit of
+work does (a request, one sync call).
 """
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, select, update as sql_update
+from sqlalchemy import String
 
-from ..errors import Conflict, Forbidden, Gone, Invalid, NotFound
+from ..exceptions import Conflict, Forbidden, Gone, Invalid, NotFound
 from ..extensions import db
-from ..models import Application, Break, Contact, VersionCounter, utcnow
+from ..models import live, utcnow
+from ..nudges import reconcile
+from ..versions import bump_version, stamp
 from . import rules
-from .entities import ENTITIES, NUDGE_MARKS
+from .entities import ENTITIES
 
 
 def entity(name):
@@ -25,18 +29,10 @@ def entity(name):
         raise NotFound(f"Unknown entity {name!r}.") from None
 
 
-def bump_version(user_id):
-    """Take the user's next version; locks their counter row until commit."""
-    return db.session.execute(
-        sql_update(VersionCounter).where(VersionCounter.user_id == user_id)
-        .values(seq=VersionCounter.seq + 1).returning(VersionCounter.seq)).scalar_one()
-
-
 def get_owned(model, user_id, record_id, live=True):
     """The user's record, or NotFound (also for another user's record)."""
-    row = db.session.execute(
-        select(model).where(model.id == record_id, model.user_id == user_id)).scalar_one_or_none()
-    if row is None:
+    row = db.session.get(model, record_id)
+    if row is None or row.user_id != user_id:
         raise NotFound()
     if live and row.deleted_at is not None:
         raise Gone()
@@ -50,41 +46,40 @@ def load(name, raw, partial):
 
 def create(user, name, values, record_id=None):
     ent = entity(name)
-    if not ent.client_creates:
-        raise Forbidden("Nudges are written by the server.")
+    if not ent.client_writes:
+        raise Forbidden(f"{ent.label.capitalize()}s are written by the server.")
     record_id = record_id or uuid.uuid4()
     if db.session.get(ent.model, record_id) is not None:
         raise Conflict("This id is already used.")
     version = bump_version(user.id)
     today, now = _today(user), utcnow()
-    record = {**rules.defaults(name, today, now), **values}
-    record = rules.derive(name, None, record, today)
-    _check(user, name, record, record_id)
+    record = _derive(ent, None, {**ent.defaults(today, now), **values}, today)
+    _check(user, ent, record, record_id)
     row = ent.model(id=record_id, user_id=user.id, version=version, created_at=now,
                     updated_at=now, **record)
     db.session.add(row)
     db.session.flush()
-    _after_write(user, name, None, record)
+    _after_write(user, ent, None, record)
     return row
 
 
 def update(user, name, record_id, values):
     ent = entity(name)
-    if name == "nudges":
-        return mark_nudge(user, record_id, values)
+    if not ent.client_writes:
+        raise Forbidden(f"{ent.label.capitalize()}s are written by the server.")
     row = get_owned(ent.model, user.id, record_id)
-    old = {field: getattr(row, field) for field in _columns(ent)}
-    record = rules.derive(name, old, {**old, **values}, _today(user))
+    old = {field: getattr(row, field) for field in ent.columns}
+    record = _derive(ent, old, {**old, **values}, _today(user))
     changed = {k: v for k, v in record.items() if old.get(k) != v}
     if not changed:
         return row
     version = bump_version(user.id)
-    _check(user, name, record, row.id, old)
+    _check(user, ent, record, row.id, old)
     for field, value in changed.items():
         setattr(row, field, value)
     row.version, row.updated_at = version, utcnow()
     db.session.flush()
-    _after_write(user, name, old, record)
+    _after_write(user, ent, old, record)
     return row
 
 
@@ -92,17 +87,32 @@ def delete(user, name, record_id, twice_ok=True):
     """Leave a tombstone. Deleting twice changes nothing: fine for sync (two devices may
     delete one record), 404 over REST (`twice_ok=False`), where the record is gone."""
     ent = entity(name)
-    if not ent.client_creates:
-        raise Forbidden("Nudges cannot be deleted; dismiss them instead.")
+    if not ent.client_writes:
+        raise Forbidden(f"{ent.label.capitalize()}s cannot be deleted; dismiss them instead.")
     row = get_owned(ent.model, user.id, record_id, live=not twice_ok)
     if row.deleted_at is not None:
         return row
-    row.version = bump_version(user.id)
-    row.deleted_at = row.updated_at = utcnow()
+    stamp(row)
+    row.deleted_at = row.updated_at
     _scrub(ent, row)
     db.session.flush()
-    _after_write(user, name, None, {})
+    _after_write(user, ent, None, {})
     return row
+
+
+def upsert(user, name, record_id, raw_fields):
+    """Sync's upsert: create the record with this id, or merge the given fields into it."""
+    ent = entity(name)
+    if not ent.client_writes:
+        return ent.marks(user, record_id, raw_fields)
+    existing = db.session.get(ent.model, record_id)
+    if existing is None:
+        return create(user, name, load(name, raw_fields, partial=False), record_id)
+    if existing.user_id != user.id:
+        raise NotFound()
+    if existing.deleted_at is not None:
+        raise Gone("This record was deleted.")
+    return update(user, name, record_id, load(name, raw_fields, partial=True))
 
 
 def _scrub(ent, row):
@@ -117,95 +127,51 @@ def _scrub(ent, row):
             setattr(row, name, "")
 
 
-def upsert(user, name, record_id, raw_fields):
-    """Sync's upsert: create the record with this id, or merge the given fields into it."""
-    ent = entity(name)
-    if name == "nudges":
-        return mark_nudge(user, record_id, _load_marks(raw_fields))
-    existing = db.session.get(ent.model, record_id)
-    if existing is None:
-        return create(user, name, load(name, raw_fields, partial=False), record_id)
-    if existing.user_id != user.id:
-        raise NotFound()
-    if existing.deleted_at is not None:
-        raise Gone("This record was deleted.")
-    return update(user, name, record_id, load(name, raw_fields, partial=True))
+def _derive(ent, old, record, today):
+    for derive in ent.derive:
+        record = derive(old, record, today)
+    return record
 
 
-def mark_nudge(user, record_id, marks):
-    """The only nudge writes a client may make: read, dismissed, snooze_days."""
-    row = get_owned(ENTITIES["nudges"].model, user.id, record_id)
-    now = utcnow()
-    if marks.get("read") and row.read_at is None:
-        row.read_at = now
-    if marks.get("dismissed") and row.dismissed_at is None:
-        row.dismissed_at = now
-    if marks.get("snooze_days"):
-        row.due_at = max(row.due_at, now) + timedelta(days=marks["snooze_days"])
-        row.status = "scheduled"
-    if db.session.is_modified(row):
-        row.version, row.updated_at = bump_version(user.id), now
-        db.session.flush()
-    return row
-
-
-def _load_marks(raw):
-    if isinstance(raw, dict):
-        refused = sorted(set(raw) - set(NUDGE_MARKS.fields))
-        if refused:
-            raise Forbidden("A client may only mark a nudge read, dismissed or snoozed.",
-                            fields={field: ["Written by the server."] for field in refused})
-    return NUDGE_MARKS.load(raw)
-
-
-def _columns(ent):
-    return [field for field in ent.writable] + (
-        ["status_changed_on"] if ent.name == "applications" else [])
-
-
-def _check(user, name, record, record_id, old=None):
-    """Cross-field rules, references to the user's other records, one active break.
+def _check(user, ent, record, record_id, old=None):
+    """Cross-field rules, references to the user's other records, one open record.
 
     A reference is checked when it is set or changed: deleting a contact or an application
     must not freeze the outreach or rejections that already point at it."""
-    errors = rules.check(name, record)
-
-    def newly_set(field):
-        return old is None or old.get(field) != record.get(field)
-
-    if name == "rejections" and record.get("application_id") and newly_set("application_id"):
-        if not _live(Application, user.id, record["application_id"]):
-            errors["application_id"] = ["No such application."]
-    if name == "outreach" and newly_set("contact_id") and not _live(Contact, user.id,
-                                                                     record["contact_id"]):
-        errors["contact_id"] = ["No such contact."]
+    errors = {}
+    for check in ent.checks:
+        errors.update(check(record))
+    for field, target in ent.references.items():
+        value = record.get(field)
+        newly_set = old is None or old.get(field) != value
+        if value is not None and newly_set and not _is_live(ENTITIES[target], user.id, value):
+            errors[field] = [f"No such {ENTITIES[target].label}."]
     if errors:
         raise Invalid(fields=errors)
-    if name == "breaks" and record.get("ended_at") is None:
-        active = db.session.execute(
-            select(Break.id).where(Break.user_id == user.id, Break.ended_at.is_(None),
-                                   Break.deleted_at.is_(None), Break.id != record_id)).first()
-        if active:
-            raise Conflict("A break is already active. End it before starting another.")
+    if ent.one_open and record.get(ent.one_open.field) is None:
+        model = ent.model
+        other_open = db.session.execute(
+            live(model, user.id, "id").where(getattr(model, ent.one_open.field).is_(None),
+                                             model.id != record_id)).first()
+        if other_open:
+            raise Conflict(ent.one_open.message)
 
 
-def _after_write(user, name, old, record):
-    from ..nudges.reconcile import mark  # its plan runs once, when the transaction commits
-    mark(user.id)
-    # Logging a rejection for an application closes that application as rejected.
-    if name == "rejections" and record.get("application_id"):
-        linked_now = old is None or old.get("application_id") != record["application_id"]
-        application = db.session.get(Application, record["application_id"])
-        if linked_now and application.status != "rejected":
-            update(user, "applications", application.id, {"status": "rejected"})
+def _after_write(user, ent, old, record):
+    reconcile.mark(user.id)  # its plan runs once, when the transaction commits
+    for link in ent.links:
+        target_id = record.get(link.field)
+        if not target_id or (old is not None and old.get(link.field) == target_id):
+            continue
+        target = db.session.get(ENTITIES[link.entity].model, target_id)
+        if any(getattr(target, key) != value for key, value in link.values.items()):
+            update(user, link.entity, target.id, link.values)
 
 
-def _live(model, user_id, record_id):
+def _is_live(ent, user_id, record_id):
     return db.session.execute(
-        select(model.id).where(model.id == record_id, model.user_id == user_id,
-                               model.deleted_at.is_(None))).first() is not None
+        live(ent.model, user_id, "id").where(ent.model.id == record_id)).first() is not None
 
 
 def _today(user):
     return datetime.now(ZoneInfo(user.timezone or "UTC")).date()
-

@@ -1,7 +1,8 @@
 """Record rules that need no database: defaults, derived fields, cross-field checks.
 
-Plain functions on plain dicts (no Flask), so REST and sync share them and
-tests can call them directly.
+Plain functions on plain dicts (no Flask), one set per entity; `entities.py`
+says which entity uses which, so the write service stays generic and tests
+can call these directly.
 """
 import re
 from datetime import date, datetime
@@ -13,49 +14,67 @@ PHONE = re.compile(r"^\+?[0-9 .\-]+$")
 _EMAIL = validate.Email()
 
 
-def defaults(entity, today: date, now: datetime):
-    """Values a new record gets when the client leaves them out."""
-    return {
-        "applications": {"applied_on": today, "status": "applied"},
-        "rejections": {"received_on": today, "feedback_status": "not_requested",
-                       "emotions": [], "thinking_traps": []},
-        "breaks": {"started_at": now, "activities": []},
-        "checkins": {"at": now, "emotions": []},
-        "outreach": {"at": now},
-        "contacts": {},
-    }.get(entity, {})
+# Defaults: values a new record gets when the client leaves them out.
+
+def application_defaults(today: date, now: datetime):
+    return {"applied_on": today, "status": "applied"}
 
 
-def derive(entity, old: dict | None, new: dict, today: date):
-    """Fields the server keeps: fill them into `new` (the merged record)."""
+def rejection_defaults(today: date, now: datetime):
+    return {"received_on": today, "feedback_status": "not_requested", "emotions": [],
+            "thinking_traps": []}
+
+
+def break_defaults(today: date, now: datetime):
+    return {"started_at": now, "activities": []}
+
+
+def checkin_defaults(today: date, now: datetime):
+    return {"at": now, "emotions": []}
+
+
+def outreach_defaults(today: date, now: datetime):
+    return {"at": now}
+
+
+# Derived fields: what the server keeps, filled into `new` (the merged record).
+
+def empty_lists(old: dict | None, new: dict, today: date):
+    """A list field sent as null is stored as an empty list."""
     for field in LIST_FIELDS & new.keys():
         if new[field] is None:
             new[field] = []
-    if entity == "applications":
-        if old is None:
-            new["status_changed_on"] = new["applied_on"] if new["status"] == "applied" else today
-        elif old["status"] != new["status"]:
-            new["status_changed_on"] = today
-    if entity == "rejections":
-        became_requested = new["feedback_status"] == "requested" and (
-            old is None or old["feedback_status"] != "requested")
-        if became_requested and not new.get("feedback_requested_on"):
-            new["feedback_requested_on"] = today
     return new
 
 
-def check(entity, record: dict):
-    """Cross-field rules on the merged record; returns {field: [messages]}."""
-    errors = {}
-    if entity == "contacts":
-        message = _handle_problem(record.get("channel"), record.get("handle"))
-        if message:
-            errors["handle"] = [message]
-    if entity == "breaks":
-        ended, started = record.get("ended_at"), record.get("started_at")
-        if ended is not None and started is not None and ended < started:
-            errors["ended_at"] = ["A break cannot end before it starts."]
-    return errors
+def application_status_changed_on(old: dict | None, new: dict, today: date):
+    if old is None:
+        new["status_changed_on"] = new["applied_on"] if new["status"] == "applied" else today
+    elif old["status"] != new["status"]:
+        new["status_changed_on"] = today
+    return new
+
+
+def rejection_feedback_requested_on(old: dict | None, new: dict, today: date):
+    became_requested = new["feedback_status"] == "requested" and (
+        old is None or old["feedback_status"] != "requested")
+    if became_requested and not new.get("feedback_requested_on"):
+        new["feedback_requested_on"] = today
+    return new
+
+
+# Cross-field checks on the merged record: each returns {field: [messages]}.
+
+def contact_handle_fits_channel(record: dict):
+    message = _handle_problem(record.get("channel"), record.get("handle"))
+    return {"handle": [message]} if message else {}
+
+
+def break_ends_after_start(record: dict):
+    ended, started = record.get("ended_at"), record.get("started_at")
+    if ended is not None and started is not None and ended < started:
+        return {"ended_at": ["A break cannot end before it starts."]}
+    return {}
 
 
 def _handle_problem(channel, handle):

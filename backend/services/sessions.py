@@ -1,9 +1,10 @@
-"""Server-side sessions: one row per signed-in device, found by the hash of its secret."""
+"""Server-side sessions: one row per signed-in device, found by the hash of its secret.
+
+Like every service, these never commit; the request does."""
 import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import session as cookie
 from sqlalchemy import delete, select
 
 from ..extensions import db
@@ -36,48 +37,45 @@ def start(user, device_label=None):
     token = secrets.token_urlsafe(32)
     row = Session(token_hash=_hash(token), user_id=user.id, device_label=device_label)
     db.session.add(row)
-    db.session.commit()
+    db.session.flush()
     user.session_token = token
     user.current_session = row
     return token
 
 
-def load_user(token):
-    """Flask-Login's loader: the live session's user, or None."""
+def find(token, now):
+    """The live session row for this cookie secret and its user, or (None, None)."""
     if not isinstance(token, str) or not token:
-        return None
-    now = utcnow()
+        return None, None
     row = db.session.execute(
         select(Session).where(Session.token_hash == _hash(token))).scalar_one_or_none()
     if row is None or row.last_seen_at < now - LIFETIME:
-        return None
+        return None, None
     user = db.session.get(User, row.user_id)
     if user is None:
-        return None
-    if row.last_seen_at < now - TOUCH_EVERY:
-        # Bookkeeping only, at most once a minute: keeps the 30 days rolling.
-        row.last_seen_at = now
-        db.session.commit()
-    cookie.permanent = True
+        return None, None
     user.session_token = token
     user.current_session = row
-    return user
+    return row, user
+
+
+def needs_touch(row, now):
+    """`last_seen_at` is refreshed at most once a minute: it keeps the 30 days rolling."""
+    return row.last_seen_at < now - TOUCH_EVERY
+
+
+def touch(row, now):
+    row.last_seen_at = now
 
 
 def end(row):
     if row is not None:
         db.session.execute(delete(Session).where(Session.id == row.id))
-        db.session.commit()
 
 
 def end_others(user):
     current = user.current_session.id if user.current_session else None
     db.session.execute(delete(Session).where(Session.user_id == user.id, Session.id != current))
-
-
-def revoke_others(user):
-    end_others(user)
-    db.session.commit()
 
 
 def list_for(user):
@@ -94,5 +92,4 @@ def revoke(user, session_id):
     """Sign one of the user's devices out; False when it is not theirs."""
     result = db.session.execute(
         delete(Session).where(Session.user_id == user.id, Session.id == session_id))
-    db.session.commit()
     return result.rowcount > 0

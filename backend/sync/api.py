@@ -3,7 +3,8 @@ from flask import jsonify, request
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
-from ..errors import Invalid
+from ..exceptions import Invalid
+from ..extensions import db
 from ..schemas import ErrorSchema
 from .protocol import SyncRequestSchema, SyncResponseSchema
 from .service import sync
@@ -25,5 +26,6 @@ def post_sync(body):
         raise Invalid(fields={"_schema": ["The body must be a JSON object."]})
     result = sync(current_user._get_current_object(), body["cursor"], body["limit"],
                   body["mutations"])
+    db.session.commit()  # one sync call, one unit of work
     # Already plain JSON data (fast serializer): skip a second marshmallow dump.
     return jsonify(result)

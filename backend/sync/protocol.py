@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from ..errors import ApiError, Conflict, Forbidden, Gone, Invalid, NotFound, flatten
+from ..exceptions import ApiError, Conflict, Forbidden, Gone, Invalid, NotFound, flatten
 
 MAX_MUTATIONS = 500
 MAX_LIMIT = 1000

@@ -1,15 +1,15 @@
 """The sync service: apply a request's mutations in order, then pull (SPEC §5).
 
 Writes go through services.records, the one write service REST uses too, so
-both bump versions the same way. The caller gets plain dicts back; this
-module commits (or rolls back) the request's one transaction.
+both bump versions the same way. The caller gets plain dicts back and commits:
+one sync call is one unit of work.
 """
 from datetime import timedelta
 
 from sqlalchemy import (bindparam, delete as sql_delete, literal, select, union_all,
                         update as sql_update)
 
-from ..errors import Invalid
+from ..exceptions import Invalid
 from ..extensions import db
 from ..models import AppliedMutation, VersionCounter, utcnow
 from ..services import records
@@ -24,23 +24,17 @@ SERIALIZERS = {name: RecordSerializer(ent) for name, ent in ENTITIES.items()}
 def sync(user, cursor, limit, mutations):
     """One sync exchange for `user`; returns the response body as a dict.
 
-    Raises errors.Invalid (422, nothing applied) for a cursor beyond the user's
-    version. Any unexpected error propagates with nothing committed.
+    Raises exceptions.Invalid (422, nothing applied) for a cursor beyond the
+    user's version; nothing is written before that check.
     """
-    try:
-        current = _lock_counter(user.id) if mutations else _read_counter(user.id)
-        if cursor is not None and cursor > current:
-            raise Invalid(fields={"cursor": [
-                f"Must be at most your current version, {current}; "
-                "start again from a null cursor."]})
-        applied, rejected = apply_mutations(user, mutations)
-        upper = _read_counter(user.id) if mutations else current
-        changes, next_cursor, has_more = pull(user.id, cursor or 0, limit, upper)
-        if mutations:
-            db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    current = _lock_counter(user.id) if mutations else _read_counter(user.id)
+    if cursor is not None and cursor > current:
+        raise Invalid(fields={"cursor": [
+            f"Must be at most your current version, {current}; "
+            "start again from a null cursor."]})
+    applied, rejected = apply_mutations(user, mutations)
+    upper = _read_counter(user.id) if mutations else current
+    changes, next_cursor, has_more = pull(user.id, cursor or 0, limit, upper)
     return {"applied": applied, "rejected": rejected, "changes": changes,
             "cursor": next_cursor, "has_more": has_more}
 

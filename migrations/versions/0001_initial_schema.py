@@ -1,7 +1,7 @@
 """Initial schema: accounts, synced records, nudges, push, sync log.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-25 21:38:25.358239
 
 """

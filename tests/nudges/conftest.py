@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from backend import create_app
 from backend.extensions import db
 from backend.models import Nudge, utcnow
-from backend.services.records import bump_version
+from backend.versions import bump_version
 from tests.helpers import ApiClient
 from tests.push.fake_push_service import FakePushService
 

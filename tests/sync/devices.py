@@ -23,6 +23,7 @@ def new_user_with_sessions(app, devices):
                                  "correct horse battery")
         tokens = [sessions.start(user, f"device {n}") for n in range(devices)]
         user_id = user.id
+        db.session.commit()  # services never commit: this helper is the unit of work
         db.session.remove()
     serializer = app.session_interface.get_signing_serializer(app)
     cookies = [serializer.dumps({"_user_id": token, "_fresh": True, "_permanent": True})

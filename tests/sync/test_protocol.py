@@ -5,7 +5,7 @@ import marshmallow as ma
 import pytest
 from hypothesis import given, strategies as st
 
-from backend.errors import Conflict, Forbidden, Gone, Invalid, NotFound
+from backend.exceptions import Conflict, Forbidden, Gone, Invalid, NotFound
 from backend.sync.protocol import (MutationError, SyncRequestSchema, check_mutation, error_of,
                                    order_changes, plan_page)
 

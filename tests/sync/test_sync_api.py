@@ -253,7 +253,7 @@ def _make_nudge(app, user, **extra):
 
     from backend.extensions import db
     from backend.models import Nudge, utcnow
-    from backend.services.records import bump_version
+    from backend.versions import bump_version
 
     with app.app_context():
         user_id = uuid.UUID(user.user["id"])
