@@ -43,6 +43,10 @@ class Base:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
 
+    # Proxies in front of the app that add X-Forwarded-For/-Proto: exactly this many
+    # hops are trusted (0: the client address is the socket's; docs/operations.md).
+    TRUSTED_PROXIES = 0
+
     HSTS = False
     PUSH_ALLOW_HTTP = False
     VAPID_SUBJECT = "mailto:rebound@example.invalid"
@@ -109,8 +113,9 @@ def load(app, overrides=None):
                 "PUBLIC_URL"):
         if os.environ.get(key):
             app.config[key] = os.environ[key]
-    if os.environ.get("MAIL_PORT"):
-        app.config["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
+    for key in ("MAIL_PORT", "TRUSTED_PROXIES"):
+        if os.environ.get(key):
+            app.config[key] = int(os.environ[key])
     for key in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
         if os.environ.get(key):
             app.config[key] = os.environ[key].strip().lower() in ("1", "true", "yes", "on")
@@ -122,12 +127,12 @@ def load(app, overrides=None):
     if name == "development" and not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
     required = list(getattr(PROFILES[name], "REQUIRED", ()))
-    if name == "production" and app.config.get("MAIL_SERVER"):
+    if app.config.get("MAIL_SERVER"):
         required.append("PUBLIC_URL")  # reset links must not be built from the Host header
     missing = [k for k in required if not app.config.get(k)]
     if missing:
-        raise RuntimeError("The production profile needs these environment variables: "
-                           + ", ".join(missing))
+        raise RuntimeError(f"The {name} profile needs these settings (environment "
+                           "variables): " + ", ".join(missing))
 
 
 def _instance_secret(instance_path):

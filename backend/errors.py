@@ -84,7 +84,7 @@ class JsonApi(Api):
 def register_error_handlers(app):
     @app.errorhandler(ApiError)
     def handle_api_error(error):
-        return envelope(error.status, error.code, error.message, error.fields)
+        return envelope(error.status, error.code, error.message, error.fields, error.headers)
 
     @app.errorhandler(ma.ValidationError)
     def handle_validation_error(error):

@@ -41,6 +41,8 @@ class ApiError(Exception):
     status = 400
     code = "bad_request"
 
+    headers = None
+
     def __init__(self, message=None, fields=None, status=None, code=None):
         super().__init__(message or MESSAGES.get(status or self.status, ""))
         self.message = message or MESSAGES.get(status or self.status, "")
@@ -74,6 +76,14 @@ class WrongPassword(ApiError):
 
 class Invalid(ApiError):
     status, code = 422, "validation_error"
+
+
+class RateLimited(ApiError):
+    status, code = 429, "rate_limited"
+
+    def __init__(self, retry_after, message=None):
+        super().__init__(message)
+        self.headers = {"Retry-After": str(int(retry_after))}
 
 
 def flatten(messages, prefix=""):

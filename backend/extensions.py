@@ -2,7 +2,6 @@
 
 (flask-smorest's `Api` lives with the blueprints in `api/__init__.py`, so that
 importing a model never imports the schemas.)"""
-from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -24,9 +23,3 @@ migrate = Migrate(render_as_batch=True)
 login_manager = LoginManager()
 limiter = Limiter(get_remote_address)
 
-
-def email_from_body():
-    """Rate-limit key for per-email login limits (lower-cased, as stored)."""
-    body = request.get_json(silent=True)
-    email = body.get("email") if isinstance(body, dict) else None
-    return "email:" + (email.strip().lower() if isinstance(email, str) else "")

@@ -36,10 +36,13 @@ def send(config, mail):
 
 def send_later(app, mail):
     """Send on a short-lived thread, so the answer to the request neither waits
-    for the mail server nor takes longer when the account exists."""
+    for the mail server nor takes longer when the account exists (`mail` None:
+    the thread starts and sends nothing, for the same reason)."""
     config, log = dict(app.config), app.logger
 
     def run():
+        if mail is None:
+            return
         try:
             send(config, mail)
         except (OSError, smtplib.SMTPException):

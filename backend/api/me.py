@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 
 from ..exceptions import NotFound
 from ..extensions import db
+from ..rate_limits import count_password_check
 from ..schemas.accounts import (DeleteAccountSchema, DeviceSessionSchema, EmailChangeSchema,
                                 PasswordChangeSchema, ProfilePatchSchema, UserSchema)
 from ..services import accounts, sessions
@@ -39,6 +40,7 @@ def patch_me(changes):
 @blp.response(204)
 def delete_me(body):
     """Delete the account and everything in it"""
+    count_password_check(current_user)
     accounts.delete_account(current_user, body["password"])
     db.session.commit()
     logout_user()
@@ -50,6 +52,7 @@ def delete_me(body):
 @blp.response(200, UserSchema)
 def change_email(body):
     """Change the sign-in email"""
+    count_password_check(current_user)
     user = accounts.change_email(current_user, body["new_email"], body["current_password"])
     db.session.commit()
     return accounts.profile(user)
@@ -61,6 +64,7 @@ def change_email(body):
 @blp.response(204)
 def change_password(body):
     """Change the password; every other device is signed out"""
+    count_password_check(current_user)
     accounts.change_password(current_user, body["current_password"], body["new_password"])
     db.session.commit()
 

@@ -1,12 +1,13 @@
 """Password reset by email (SPEC §4): a signed link, valid for 1 hour, used once.
 
-The token carries the user's id and a fingerprint of their current password
-hash, signed with the app's secret. Setting a new password changes the hash,
-so a used link (and every other link sent before it) stops working; no table
-is needed.
+The token carries the user's id and fingerprints of their current password
+hash and email, signed with the app's secret. Setting a new password changes
+the hash, so a used link (and every other link sent before it) stops working;
+changing the email kills links mailed to the old address; no table is needed.
 """
 import hashlib
 import uuid
+from types import SimpleNamespace
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -18,19 +19,24 @@ from . import accounts
 
 MAX_AGE_SECONDS = 60 * 60
 SALT = "rebound-password-reset"
+# Who a link is made for when no account has the email: the same work is done
+# either way (a token, a message, a mail thread), so timing tells nothing.
+_NOBODY = SimpleNamespace(id=uuid.UUID(int=0), email="nobody@example.invalid",
+                          password_hash="$argon2id$v=19$m=19456,t=2,p=1$nobody")
 
 
 def _serializer(secret_key):
     return URLSafeTimedSerializer(secret_key, salt=SALT)
 
 
-def _fingerprint(password_hash):
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:32]
+def _fingerprint(text):
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def token_for(secret_key, user):
     return _serializer(secret_key).dumps({"user": str(user.id),
-                                          "password": _fingerprint(user.password_hash)})
+                                          "password": _fingerprint(user.password_hash),
+                                          "email": _fingerprint(user.email)})
 
 
 def user_for(secret_key, token):
@@ -43,16 +49,18 @@ def user_for(secret_key, token):
     user = db.session.get(User, user_id)
     if user is None or claims.get("password") != _fingerprint(user.password_hash):
         return None
+    if claims.get("email") != _fingerprint(user.email):
+        return None  # mailed to an address the account no longer has
     return user
 
 
 def send_link(app, email, link_base):
     """Mail a reset link when an account has this email; silently nothing otherwise.
-    The mail leaves on a thread, so the caller's answer takes as long either way."""
+    Both cases do the same work and the mail leaves on a thread, so the caller's
+    answer takes as long either way."""
     user = accounts.find_by_email(email)
-    if user is None:
-        return
-    token = token_for(app.config["SECRET_KEY"], user)
+    recipient = user or _NOBODY
+    token = token_for(app.config["SECRET_KEY"], recipient)
     link = f"{link_base.rstrip('/')}/reset-password#token={token}"
     text = (
         "Hello,\n\n"
@@ -61,7 +69,8 @@ def send_link(app, email, link_base):
         "The link works once. If you did not ask for this, you can ignore this email;\n"
         "your password stays as it is.\n\n"
         "Rebound\n")
-    mail.send_later(app, mail.message(app.config, user.email, "Set a new Rebound password", text))
+    message = mail.message(app.config, recipient.email, "Set a new Rebound password", text)
+    mail.send_later(app, message if user else None)
 
 
 def confirm(secret_key, token, new_password):
