@@ -16,8 +16,8 @@ blp = Blueprint("insights", __name__, url_prefix="/api/insights", description="I
 COLUMNS = {
     "applications": ("id", "applied_on", "status", "status_changed_on"),
     "rejections": ("application_id", "stage", "received_on", "mood", "lessons"),
-    "breaks": ("started_at", "ended_at", "mood_before", "mood_after"),
-    "outreach": ("at", "mood_after"),
+    "breaks": ("started_at", "ended_at", "mood_before", "mood_after", "activities"),
+    "outreach": ("at", "mood_after", "contact_id"),
     "checkins": ("at", "mood"),
 }
 
@@ -27,12 +27,15 @@ COLUMNS = {
 @blp.arguments(InsightsQuerySchema, location="query")
 @blp.response(200, InsightsSchema)
 def get_insights(query):
-    """Show weekly counts, the funnel, the mood trend, totals and the weekly goal"""
+    """Show weekly counts, the funnel, conversion, days to a response, the mood trend,
+    what helps, totals and the weekly goal"""
     user = current_user
     data = {name: _rows(name, columns, user.id) for name, columns in COLUMNS.items()}
     today = datetime.now(ZoneInfo(user.timezone)).date()
-    goal = settings_of(user)["weekly_application_goal"]
-    return insights.compute(data, today, user.timezone, query["weeks"], goal)
+    settings = settings_of(user)
+    return insights.compute(data, today, user.timezone, query["weeks"],
+                            settings["weekly_application_goal"],
+                            settings.get("ghost_after_days", 30))
 
 
 def _rows(name, columns, user_id):

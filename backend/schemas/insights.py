@@ -45,9 +45,31 @@ class GoalSchema(ma.Schema):
     done_this_week = fields.Integer()
 
 
+class ConversionSchema(ma.Schema):
+    stage = fields.String(metadata={"description": "A stage after application"})
+    reached = fields.Integer(metadata={"description": "Processes that reached this stage"})
+    of = fields.Integer(metadata={"description": "Processes that reached the stage before"})
+
+
+class DaysToResponseSchema(ma.Schema):
+    median = fields.Float(allow_none=True, metadata={
+        "description": "Median days from applied_on to the first sign of life; null if n is 0"})
+    n = fields.Integer()
+
+
+class HelpSchema(ma.Schema):
+    kind = fields.String(metadata={"enum": ["activity", "contact"]})
+    key = fields.String(metadata={"description": "A break activity, or a contact's id"})
+    readings = fields.Integer()
+    mean_change = fields.Float(metadata={"description": "Mean mood change (-4 to 4)"})
+
+
 class InsightsSchema(ma.Schema):
     weeks = fields.List(fields.Nested(WeekSchema))
     funnel = fields.Nested(FunnelSchema)
+    conversion = fields.List(fields.Nested(ConversionSchema))
+    days_to_response = fields.Nested(DaysToResponseSchema)
+    helps = fields.List(fields.Nested(HelpSchema))
     mood = fields.List(fields.Nested(MoodDaySchema))
     totals = fields.Nested(TotalsSchema)
     goal = fields.Nested(GoalSchema)
