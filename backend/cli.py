@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 from .extensions import db
 from .nudges.cli import nudges
 from .push.keys import init_keys as make_keys
-from .services import accounts
+from .services import accounts, demo as demo_account
 
 users = AppGroup("users", help="Manage accounts.")
 
@@ -41,7 +41,21 @@ def init_keys():
         click.echo("VAPID keys already exist in instance/.")
 
 
+demo = AppGroup("demo", help="A demo account to try every screen with.")
+
+
+@demo.command("create")
+@click.option("--email", default=demo_account.DEMO_EMAIL, show_default=True)
+@click.option("--timezone", default="Europe/London", show_default=True)
+def create_demo(email, timezone):
+    """Make (or make again) a demo account with three months of activity."""
+    user, password = demo_account.create(email, timezone=timezone)
+    db.session.commit()
+    click.echo(f"Demo account ready: sign in as {user.email} with the password {password}")
+
+
 def register(app):
     app.cli.add_command(users)
     app.cli.add_command(push)
     app.cli.add_command(nudges)
+    app.cli.add_command(demo)

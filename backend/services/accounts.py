@@ -105,8 +105,14 @@ def set_password(user, new_password, keep_current=False):
 
 
 def delete_account(user, password):
-    """Remove the user and every row that belongs to them."""
+    """Remove the user and every row that belongs to them, after the password check."""
     _require_password(user, password)
+    remove(user)
+
+
+def remove(user):
+    """Remove the user and every row that belongs to them (no questions asked: for
+    account deletion and the operator's demo account)."""
     user_id = user.id
     tables = [ENTITIES[name].model for name in
               ("rejections", "outreach", "nudges", "checkins", "breaks", "contacts",
