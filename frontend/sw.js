@@ -2,7 +2,7 @@
 // Bump VERSION whenever any file in SHELL changes: the new worker then
 // precaches the new shell and the page offers "Update available — reload".
 
-const VERSION = '2026-11-26.2';
+const VERSION = '2026-11-27.1';
 const PREFIX = 'rebound-shell-';
 const CACHE = `${PREFIX}${VERSION}`;
 
@@ -12,10 +12,13 @@ const SHELL = [
   '/favicon.ico',
   '/css/app.css',
   '/js/main.js',
+  '/js/models.js',
   '/js/api.js',
+  '/js/binders.js',
   '/js/content.js',
   '/js/pwa.js',
   '/js/router.js',
+  '/js/routes.js',
   '/js/session.js',
   '/js/store.js',
   '/js/sync.js',
