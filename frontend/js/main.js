@@ -46,7 +46,7 @@ sync.events.addEventListener('unauthorized', askToSignInAgain);
 await load();
 await start();
 if (session.user) {
-  sync.start();
+  sync.startSync();
   await refresh();
   if (session.expired) askToSignInAgain();
 }
