@@ -1,8 +1,10 @@
 // The entry module and the only script tag: registers the service worker,
 // restores the session from the local store, wires routes and sync status.
 
+import { toast } from './ui.js';
 import { setRoutes, setGuard, start, navigate, here } from './router.js';
 import { ROUTES, redirectFor } from './routes.js';
+import * as store from './store.js';
 import * as sync from './sync.js';
 import { session, load, refresh } from './session.js';
 import { registerServiceWorker } from './pwa.js';
@@ -42,6 +44,12 @@ function askToSignInAgain() {
   navigate('/signin?again=1');
 }
 sync.events.addEventListener('unauthorized', askToSignInAgain);
+// This tab opens a newer local store while another tab still holds the old
+// one: the open waits until that tab lets go (it does, on `versionchange`,
+// unless it runs code too old to know how).
+store.events.addEventListener('blocked', () => {
+  toast('Rebound is open in another tab. Close it to finish updating.');
+});
 
 await load();
 await start();
