@@ -32,7 +32,10 @@ class Shell:
 
 
 def read_shell(root):
-    """The files the service worker precaches and a hash of their content."""
+    """The files the service worker precaches and a hash of their content
+    (none without a frontend: an install of the API alone still starts)."""
+    if not os.path.isfile(os.path.join(root, "sw.js")):
+        return Shell(root=root, files=(), version="")
     found = []
     for folder, subfolders, names in os.walk(root):
         subfolders[:] = [d for d in subfolders if not d.startswith(".")]
@@ -82,6 +85,8 @@ def index():
 @blueprint.get("/sw.js")
 def service_worker():
     shell = _shell()
+    if not shell.files:
+        abort(404)
     # Read on each request (it is small): the browser tests write new ones.
     with open(os.path.join(shell.root, "sw.js"), encoding="utf-8") as f:
         body = render_service_worker(f.read(), shell)

@@ -17,7 +17,7 @@ let again = false;
 let timer = null;
 let minutely = null;
 let failures = 0;
-let epoch = 0; // bumped by stop(): answers to an older epoch are dropped
+let epoch = 0; // bumped by stopSync(): answers to an older epoch are dropped
 let state = { kind: 'idle', pending: 0 };
 
 function setState(kind, pending) {
@@ -144,7 +144,10 @@ async function onWrite(e) {
   if (enabled) setState(navigator.onLine ? (e.detail?.after ? 'saved' : 'syncing') : 'offline', await store.pendingCount());
 }
 const onOnline = () => syncNow();
-const onOffline = async () => setState('offline', await store.pendingCount());
+const onOffline = async () => {
+  const pending = await store.pendingCount();
+  if (enabled) setState('offline', pending);
+};
 // Visible again: pull. Hidden: push what waits before the phone suspends us.
 const onVisibility = () => syncNow();
 
