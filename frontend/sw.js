@@ -1,42 +1,15 @@
 // Rebound's service worker, written by hand.
-// Bump VERSION whenever any file in SHELL changes: the new worker then
-// precaches the new shell and the page offers "Update available — reload".
+// backend/frontend.py fills in the two values below when it serves this
+// file: VERSION is a hash of every shell file (and of this one), SHELL lists
+// every file in frontend/ but this one (index.html as '/'). So any change to
+// the shell gives a new worker, and with it "Update available — reload";
+// nothing to bump or list by hand.
 
-const VERSION = '2026-11-26.2';
+const VERSION = '__SHELL_VERSION__';
 const PREFIX = 'rebound-shell-';
 const CACHE = `${PREFIX}${VERSION}`;
 
-const SHELL = [
-  '/',
-  '/manifest.webmanifest',
-  '/favicon.ico',
-  '/css/app.css',
-  '/js/main.js',
-  '/js/api.js',
-  '/js/content.js',
-  '/js/pwa.js',
-  '/js/router.js',
-  '/js/session.js',
-  '/js/store.js',
-  '/js/sync.js',
-  '/js/ui.js',
-  '/js/views/account.js',
-  '/js/views/auth.js',
-  '/js/views/help.js',
-  '/js/views/lessons.js',
-  '/js/views/log.js',
-  '/js/views/rejection.js',
-  '/js/views/rejections.js',
-  '/js/views/reset.js',
-  '/js/views/today.js',
-  '/js/views/welcome.js',
-  '/icons/apple-touch-icon.png',
-  '/icons/badge-96.png',
-  '/icons/favicon-32.png',
-  '/icons/icon-192.png',
-  '/icons/icon-512.png',
-  '/icons/icon-maskable-512.png',
-];
+const SHELL = [/* __SHELL_FILES__ */];
 
 // Why: the worker must not claim to be installed until the whole shell is
 // cached, or the first offline start would find holes. `cache: 'reload'`

@@ -1,4 +1,11 @@
 // Words the app uses in more than one place. Warm, plain, no guilt.
+//
+// The vocabularies: [value, label] pairs whose values are exactly the API's
+// (tests/api/test_vocabularies.py checks them against /api/openapi.json).
+// Screens take their choices from here and nowhere else.
+
+// The label of `value` in one of the [value, label] lists below ('' if none).
+export const labelOf = (list, value) => list.find(([v]) => String(v) === String(value))?.[1] ?? '';
 
 export const STAGES = [
   ['application', 'Application'],
@@ -7,7 +14,7 @@ export const STAGES = [
   ['final_round', 'Final round'],
   ['offer', 'Offer stage'],
 ];
-export const stageLabel = (s) => STAGES.find(([v]) => v === s)?.[1] ?? '';
+export const stageLabel = (s) => labelOf(STAGES, s);
 
 export const MOODS = [
   [1, 'Very low'],
@@ -18,6 +25,7 @@ export const MOODS = [
 ];
 export const moodLabel = (m) => MOODS.find(([v]) => v === Number(m))?.[1] ?? '';
 
+// Suggestions only: the API takes any short words (SPEC §4).
 export const EMOTIONS = ['disappointed', 'frustrated', 'sad', 'angry', 'anxious', 'embarrassed',
   'numb', 'relieved', 'hopeful', 'motivated'].map((e) => [e, e[0].toUpperCase() + e.slice(1)]);
 
@@ -28,6 +36,60 @@ export const FEEDBACK = [
   ['declined', 'They declined'],
 ];
 
+// An application's status pipeline.
+export const APPLICATION_STATUSES = [
+  ['applied', 'Applied'],
+  ['screening', 'Screening'],
+  ['interviewing', 'Interviewing'],
+  ['offer', 'Offer'],
+  ['accepted', 'Accepted'],
+  ['rejected', 'Rejected'],
+  ['withdrawn', 'Withdrawn'],
+  ['ghosted', 'No reply'],
+];
+
+// What a self-care break was spent on.
+export const ACTIVITIES = [
+  ['walk', 'Walk'],
+  ['exercise', 'Exercise'],
+  ['sleep', 'Sleep'],
+  ['friends', 'Friends'],
+  ['family', 'Family'],
+  ['hobby', 'Hobby'],
+  ['nature', 'Nature'],
+  ['meditation', 'Meditation'],
+  ['reading', 'Reading'],
+  ['other', 'Something else'],
+];
+
+// Who a support contact is, and how to reach them.
+export const RELATIONSHIPS = [
+  ['friend', 'Friend'],
+  ['family', 'Family'],
+  ['mentor', 'Mentor'],
+  ['peer', 'Peer'],
+  ['coach', 'Coach'],
+  ['other', 'Other'],
+];
+
+export const CHANNELS = [
+  ['phone', 'Call'],
+  ['sms', 'Text'],
+  ['email', 'Email'],
+  ['other', 'Other'],
+];
+
+// The kinds of nudge, each with its own switch in the settings.
+export const NUDGE_KINDS = [
+  ['break', 'Take a break'],
+  ['support', 'Reach out to someone'],
+  ['apply', 'One more application'],
+  ['feedback', 'Ask for feedback'],
+  ['reflect', 'Reflect on a rejection'],
+  ['big_picture', 'The week’s big picture'],
+];
+
+// [value, name, example thought, question that helps]
 export const TRAPS = [
   ['personalizing', 'Personalizing', '“It’s all because of something wrong with me.”',
     'Hiring turns on things you can’t see: budget, timing, an internal candidate. What else might have played a part?'],

@@ -1,47 +1,20 @@
 // The entry module and the only script tag: registers the service worker,
 // restores the session from the local store, wires routes and sync status.
 
-import { h } from './ui.js';
-import { route, setGuard, start, navigate, here } from './router.js';
+import { toast } from './ui.js';
+import { setRoutes, setGuard, start, navigate, here } from './router.js';
+import { ROUTES, redirectFor } from './routes.js';
+import * as store from './store.js';
 import * as sync from './sync.js';
 import { session, load, refresh } from './session.js';
 import { registerServiceWorker } from './pwa.js';
-import { welcomeView } from './views/welcome.js';
-import { signUpView, signInView } from './views/auth.js';
-import { forgotPasswordView, resetPasswordView } from './views/reset.js';
-import { todayView } from './views/today.js';
-import { logView } from './views/log.js';
-import { rejectionsView } from './views/rejections.js';
-import { rejectionView } from './views/rejection.js';
-import { lessonsView } from './views/lessons.js';
-import { accountView } from './views/account.js';
-import { helpView } from './views/help.js';
 
 registerServiceWorker();
 
-route('/', welcomeView, { public: true });
-route('/signup', signUpView, { public: true });
-route('/signin', signInView, { public: true });
-route('/forgot-password', forgotPasswordView, { any: true });
-route('/reset-password', resetPasswordView, { any: true });
-route('/help', helpView, { any: true });
-route('/today', todayView);
-route('/log', logView);
-route('/rejections', rejectionsView);
-route('/rejections/:id', rejectionView);
-route('/lessons', lessonsView);
-route('/account', accountView);
-route('*', async () => h('section', {},
-  h('h1', { text: 'Page not found' }),
-  h('p', {}, 'There’s nothing here. ', h('a', { href: '/' }, 'Go to the start'), '.')));
-
+setRoutes(ROUTES);
 setGuard((found) => {
   document.getElementById('tabs').hidden = !session.user;
-  if (!found) return null;
-  const signedIn = Boolean(session.user);
-  if (found.public && signedIn && !(found.pattern === '/signin' && session.expired)) return '/today';
-  if (!found.public && !found.any && !signedIn) return '/';
-  return null;
+  return redirectFor(found, session);
 });
 
 // Calm, short sync status. Repeated states are not re-announced.
@@ -67,15 +40,21 @@ sync.events.addEventListener('status', (e) => {
 // alone, so nobody is pulled away mid-way or loses what they typed.
 function askToSignInAgain() {
   session.expired = true;
-  if (here()?.any || location.pathname === '/signin') return;
+  if (here()?.everyone || location.pathname === '/signin') return;
   navigate('/signin?again=1');
 }
 sync.events.addEventListener('unauthorized', askToSignInAgain);
+// This tab opens a newer local store while another tab still holds the old
+// one: the open waits until that tab lets go (it does, on `versionchange`,
+// unless it runs code too old to know how).
+store.events.addEventListener('blocked', () => {
+  toast('Rebound is open in another tab. Close it to finish updating.');
+});
 
 await load();
 await start();
 if (session.user) {
-  sync.start();
+  sync.startSync();
   await refresh();
   if (session.expired) askToSignInAgain();
 }

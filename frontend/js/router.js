@@ -1,20 +1,30 @@
 // History-style routes (/today, /rejections/<id>): Flask answers any
 // non-file path with index.html and the service worker serves the cached
 // shell for every navigation, so deep links work online and offline.
+// The table itself is in routes.js; a view gets a `ctx` (see render()).
+
+import * as store from './store.js';
 
 const routes = [];
-let guard = (r) => r;
+let guard = () => null;
 let current = null;
 let token = 0;
 let first = true;
 
-export function route(pattern, view, opts = {}) {
-  const keys = [];
-  const re = pattern === '*' ? /(?!)/
-    : new RegExp(`^${pattern.replace(/:(\w+)/g, (_, k) => { keys.push(k); return '([^/]+)'; })}/?$`);
-  routes.push({ pattern, re, keys, view, ...opts });
+// `table`: [{ path, view, ...options }]; `path` may hold `:name` parts, and
+// '*' is the screen for a path nothing else matches. The options stay on the
+// route for the guard and for here().
+export function setRoutes(table) {
+  routes.length = 0;
+  for (const { path, ...rest } of table) {
+    const keys = [];
+    const re = path === '*' ? /(?!)/
+      : new RegExp(`^${path.replace(/:(\w+)/g, (_, k) => { keys.push(k); return '([^/]+)'; })}/?$`);
+    routes.push({ ...rest, path, re, keys });
+  }
 }
 
+// `fn(route or null)` returns a path to go to instead, or null to show it.
 export function setGuard(fn) {
   guard = fn;
 }
@@ -44,13 +54,15 @@ export async function render() {
   const redirect = guard(found);
   if (redirect) return navigate(redirect, { replace: true });
   const cleanups = [];
+  const isCurrent = () => my === token;
   const ctx = {
     params: found?.params ?? {},
     query: new URLSearchParams(location.search),
     onCleanup: (fn) => cleanups.push(fn),
-    isCurrent: () => my === token,
+    isCurrent,
+    watch: (entities, draw) => watch(entities, draw, cleanups),
   };
-  const view = found?.view ?? routes.find((r) => r.pattern === '*').view;
+  const view = found?.view ?? routes.find((r) => r.path === '*').view;
   let el;
   try {
     el = await view(ctx);
@@ -85,6 +97,43 @@ export async function render() {
   if (!location.hash) scrollTo(0, 0);
   else document.getElementById(location.hash.slice(1))?.scrollIntoView();
   first = false;
+}
+
+// ctx.watch(entities, draw): runs `draw` now and again whenever a record of
+// one of `entities` (a name or a list) changes in the store, or the store is
+// wiped, until the screen is left. Resolves after the first draw. Draws never
+// overlap: a change during a draw gives one more draw after it, so the last
+// one always reads the latest data.
+function watch(entities, draw, cleanups) {
+  const names = [].concat(entities);
+  let live = true;
+  let busy = false;
+  let again = false;
+  const run = async () => {
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = true;
+    try {
+      do {
+        again = false;
+        await draw();
+      } while (again && live);
+    } finally {
+      busy = false;
+    }
+  };
+  const onChange = (e) => {
+    const entity = e.detail?.entity;
+    if (live && (!entity || names.includes(entity))) run();
+  };
+  store.events.addEventListener('change', onChange);
+  cleanups.push(() => {
+    live = false;
+    store.events.removeEventListener('change', onChange);
+  });
+  return run();
 }
 
 export function start() {

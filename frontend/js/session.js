@@ -27,7 +27,7 @@ async function begin(user) {
   await store.setMeta('user', user);
   session.user = user;
   session.expired = false;
-  sync.start();
+  sync.startSync();
   sync.syncNow();
   return user;
 }
@@ -65,7 +65,7 @@ export async function ended() {
 
 // Ends the session and wipes everything this device holds for the user.
 export async function signOut() {
-  sync.stop();
+  sync.stopSync();
   try {
     const reg = await navigator.serviceWorker?.getRegistration();
     const sub = await reg?.pushManager?.getSubscription();

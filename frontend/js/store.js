@@ -24,34 +24,82 @@ function request(r) {
   });
 }
 
+// Opened on first use and kept open. Another tab that upgrades (or deletes)
+// the database sends `versionchange`: this connection closes so that tab can
+// go on, and the next use here opens it again.
 function open() {
-  dbPromise ??= new Promise((resolve, reject) => {
-    const r = indexedDB.open(DB_NAME, DB_VERSION);
-    r.onupgradeneeded = (event) => {
-      const db = r.result;
-      const tx = r.transaction;
-      if (event.oldVersion < 1) {
-        db.createObjectStore('records', { keyPath: 'key' }).createIndex('entity', 'entity');
-        db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
-        db.createObjectStore('meta');
-      }
-      if (event.oldVersion < 2) {
-        // Step 2: find a record's pending mutations without scanning the outbox.
-        tx.objectStore('outbox').createIndex('record', 'record');
-      }
-    };
-    r.onsuccess = () => {
-      r.result.onversionchange = () => r.result.close();
-      resolve(r.result);
-    };
-    r.onerror = () => reject(r.error);
-  });
+  if (!dbPromise) {
+    const opening = connect().catch((err) => {
+      if (dbPromise === opening) dbPromise = null;
+      throw err;
+    });
+    dbPromise = opening;
+    opening.then((db) => {
+      const forget = () => {
+        if (dbPromise === opening) dbPromise = null;
+      };
+      db.onversionchange = () => {
+        db.close();
+        forget();
+      };
+      db.onclose = forget; // closed by the browser (storage cleared, disk error)
+    }, () => {});
+  }
   return dbPromise;
 }
 
+// A database already newer than this code (another tab runs a newer version
+// of the app) is opened at its own version: steps only ever add, so what
+// this code knows is still there.
+async function connect() {
+  try {
+    return await openAt(DB_VERSION);
+  } catch (err) {
+    if (err.name !== 'VersionError') throw err;
+    return openAt();
+  }
+}
+
+function openAt(version) {
+  return new Promise((resolve, reject) => {
+    const r = version ? indexedDB.open(DB_NAME, version) : indexedDB.open(DB_NAME);
+    r.onupgradeneeded = (event) => upgrade(r.result, r.transaction, event.oldVersion);
+    // A connection in another tab has not let go of the old version yet
+    // (code too old to close on `versionchange`): say so, and wait.
+    r.onblocked = () => emit('blocked');
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+}
+
+function upgrade(db, tx, oldVersion) {
+  if (oldVersion < 1) {
+    db.createObjectStore('records', { keyPath: 'key' }).createIndex('entity', 'entity');
+    db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
+    db.createObjectStore('meta');
+  }
+  if (oldVersion < 2) {
+    // Step 2: find a record's pending mutations without scanning the outbox.
+    tx.objectStore('outbox').createIndex('record', 'record');
+  }
+}
+
+// A connection that closed between open() and here (a `versionchange` in
+// between) cannot start a transaction: open again, once.
+async function transaction(names, mode) {
+  const opening = open();
+  const db = await opening;
+  try {
+    return db.transaction(names, mode);
+  } catch (err) {
+    if (err.name !== 'InvalidStateError') throw err;
+    if (dbPromise === opening) dbPromise = null;
+    return (await open()).transaction(names, mode);
+  }
+}
+
 async function withTx(names, mode, fn) {
-  const db = await open();
-  const tx = db.transaction(names, mode);
+  const tx = await transaction(names, mode);
   const done = new Promise((resolve, reject) => {
     tx.oncomplete = resolve;
     tx.onabort = () => reject(tx.error ?? new Error('Transaction aborted'));

@@ -1,6 +1,8 @@
 // The sync client (SPEC §5): sends the outbox in order through /api/sync and
-// pulls what changed since the cursor. Runs on start, within a second of a
+// pulls what changed since the cursor. Between startSync() (a signed-in start,
+// a sign-in) and stopSync() (sign-out) it runs at once, within a second of a
 // local write, on `online`, when the page becomes visible, and every minute.
+// Importing it starts nothing.
 
 import { api, ApiError, NetworkError } from './api.js';
 import * as store from './store.js';
@@ -13,8 +15,9 @@ let enabled = false;
 let running = false;
 let again = false;
 let timer = null;
+let minutely = null;
 let failures = 0;
-let epoch = 0; // bumped by stop(): answers to an older epoch are dropped
+let epoch = 0; // bumped by stopSync(): answers to an older epoch are dropped
 let state = { kind: 'idle', pending: 0 };
 
 function setState(kind, pending) {
@@ -107,36 +110,52 @@ export async function syncNow() {
   }
 }
 
-export function start() {
+export function startSync() {
   if (enabled) return;
   enabled = true;
+  listen(true);
+  minutely = setInterval(() => syncNow(), 60_000);
   syncNow();
 }
 
-export function stop() {
+export function stopSync() {
   enabled = false;
   epoch += 1;
   clearTimeout(timer);
+  clearInterval(minutely);
+  listen(false);
   setState('idle', 0);
 }
 
 // The server ended this device's session (a password reset done here): no
 // more rounds until a sign-in starts sync again; what waits stays waiting.
 export async function signedOut() {
-  stop();
+  stopSync();
   setState('signedout', await store.pendingCount());
 }
 
-store.events.addEventListener('writing', () => {
-  if (enabled) setState(navigator.onLine ? 'syncing' : 'offline', Math.max(state.pending, 1));
-});
-store.events.addEventListener('write', async (e) => {
+// What starts a round, and what keeps the status line true, while started.
+function onWriting() {
+  setState(navigator.onLine ? 'syncing' : 'offline', Math.max(state.pending, 1));
+}
+async function onWrite(e) {
   schedule(e.detail?.after ? e.detail.after + 50 : 500);
   // Show the waiting change at once, so "All changes saved" is never stale.
   if (enabled) setState(navigator.onLine ? (e.detail?.after ? 'saved' : 'syncing') : 'offline', await store.pendingCount());
-});
-addEventListener('online', () => syncNow());
-addEventListener('offline', async () => setState('offline', await store.pendingCount()));
+}
+const onOnline = () => syncNow();
+const onOffline = async () => {
+  const pending = await store.pendingCount();
+  if (enabled) setState('offline', pending);
+};
 // Visible again: pull. Hidden: push what waits before the phone suspends us.
-document.addEventListener('visibilitychange', () => syncNow());
-setInterval(() => syncNow(), 60_000);
+const onVisibility = () => syncNow();
+
+function listen(on) {
+  const method = on ? 'addEventListener' : 'removeEventListener';
+  store.events[method]('writing', onWriting);
+  store.events[method]('write', onWrite);
+  window[method]('online', onOnline);
+  window[method]('offline', onOffline);
+  document[method]('visibilitychange', onVisibility);
+}

@@ -55,11 +55,11 @@ def _wait_healthy(url, proc, log_path, timeout=40):
 
 
 @contextlib.contextmanager
-def _serve(tmp, app="backend", extra_env=None, inbox=None):
-    """Migrates a fresh SQLite file in `tmp` and runs `flask run` on a free port.
-    With an `inbox` (tests/mail_sink.py), the server mails through it and its
-    reset links point at the server itself."""
-    port = _free_port()
+def _serve(tmp, app="backend", extra_env=None, inbox=None, port=None):
+    """Migrates a fresh SQLite file in `tmp` and runs `flask run` on a free port
+    (or on `port`). With an `inbox` (tests/mail_sink.py), the server mails
+    through it and its reset links point at the server itself."""
+    port = port or _free_port()
     url = f"http://127.0.0.1:{port}"
     mail = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(inbox.port), "PUBLIC_URL": url} if inbox else {}
     env = {
@@ -121,6 +121,42 @@ def copied_frontend(tmp_path):
     shutil.copytree(ROOT / "frontend", copy)
     with _serve(tmp_path, app="tests.e2e.frontend_copy", extra_env={"REBOUND_E2E_FRONTEND": str(copy)}) as url:
         yield url, copy
+
+
+class CopiedFrontend:
+    """A server of its own on a copy of frontend/ that can be restarted on the
+    same address (one origin, so the browser keeps its service worker), as a
+    deploy does: the server reads the shell when it starts."""
+
+    def __init__(self, tmp):
+        self.tmp = tmp
+        self.copy = tmp / "frontend"
+        shutil.copytree(ROOT / "frontend", self.copy)
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._running = None
+
+    def start(self):
+        self._running = _serve(self.tmp, app="tests.e2e.frontend_copy", port=self.port,
+                               extra_env={"REBOUND_E2E_FRONTEND": str(self.copy)})
+        assert self._running.__enter__() == self.url
+
+    def stop(self):
+        if self._running:
+            self._running.__exit__(None, None, None)
+            self._running = None
+
+    def restart(self):
+        self.stop()
+        self.start()
+
+
+@pytest.fixture
+def restartable_frontend(tmp_path):
+    server = CopiedFrontend(tmp_path)
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

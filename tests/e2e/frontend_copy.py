@@ -4,9 +4,7 @@ browser test can ship a "new version" of the shell (see conftest's
 import os
 
 import backend
-from backend import frontend
 
 
 def create_app():
-    frontend.FRONTEND_DIR = os.environ["REBOUND_E2E_FRONTEND"]
-    return backend.create_app()
+    return backend.create_app({"FRONTEND_DIR": os.environ["REBOUND_E2E_FRONTEND"]})

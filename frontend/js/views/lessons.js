@@ -2,12 +2,12 @@
 
 import { h, clear, showDate } from '../ui.js';
 import * as store from '../store.js';
-import { newestFirst } from './rejections.js';
+import { newestFirst, hasLesson } from '../models.js';
 
 export async function lessonsView(ctx) {
   const box = h('div');
   const draw = async () => {
-    const items = (await store.list('rejections')).filter((r) => (r.lessons ?? '').trim()).sort(newestFirst);
+    const items = newestFirst('rejections', (await store.list('rejections')).filter(hasLesson));
     clear(box).append(items.length
       ? h('ul', { class: 'lessons', 'aria-label': 'Your lessons' }, items.map((r) => h('li', { class: 'card' },
         h('p', { class: 'lesson', text: r.lessons.trim() }),
@@ -15,10 +15,7 @@ export async function lessonsView(ctx) {
           r.received_on ? `, ${showDate(r.received_on)}` : ''))))
       : h('p', { class: 'empty', text: 'When you answer “What did I learn?” on a rejection, the lesson gathers here.' }));
   };
-  await draw();
-  const onChange = (e) => { if (!e.detail.entity || e.detail.entity === 'rejections') draw(); };
-  store.events.addEventListener('change', onChange);
-  ctx.onCleanup(() => store.events.removeEventListener('change', onChange));
+  await ctx.watch('rejections', draw);
   return h('section', {},
     h('h1', { text: 'Lessons' }),
     h('p', { class: 'lead', text: 'What each no taught you, in your words. This is how you get better at this.' }),

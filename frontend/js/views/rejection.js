@@ -2,7 +2,8 @@
 // and its details. Every field saves to the local store as you type; edits
 // pulled from other devices appear in fields you are not typing in.
 
-import { h, field, chips, clear, append, debounce, toast, showDate, localDate } from '../ui.js';
+import { h, clear, toast, showDate, localDate } from '../ui.js';
+import { bindRecord } from '../binders.js';
 import { navigate } from '../router.js';
 import * as store from '../store.js';
 import { session } from '../session.js';
@@ -12,55 +13,22 @@ const ENTITY = 'rejections';
 
 export async function rejectionView(ctx) {
   const { id } = ctx.params;
-  let r = await store.get(ENTITY, id);
+  const r = await store.get(ENTITY, id);
   if (!r) {
     return h('section', {},
       h('h1', { text: 'Not on this device' }),
       h('p', { text: 'This rejection isn’t here. It may have been deleted, or it hasn’t synced yet.' }),
       h('a', { href: '/rejections', class: 'button secondary' }, 'All rejections'));
   }
-  const save = (fields) => store.save(ENTITY, id, fields);
-  const refreshers = [];
-
-  // A text field bound to one record field: saved while typing (debounced)
-  // and on leaving it; refreshed from the store only while not focused.
-  const text = (name, opts) => {
-    const f = field({ name, multiline: true, maxlength: 10000, value: r[name] ?? '', ...opts });
-    let dirty = false;
-    const push = debounce(() => {
-      if (!dirty) return;
-      dirty = false;
-      save({ [name]: f.input.value });
-    }, 600);
-    f.input.addEventListener('input', () => { dirty = true; push(); });
-    f.input.addEventListener('change', () => push.flush());
-    refreshers.push(() => {
-      if (!dirty && f.input.value !== (r[name] ?? '')) f.input.value = r[name] ?? '';
-    });
-    const flushHidden = () => document.visibilityState === 'hidden' && push.flush();
-    document.addEventListener('visibilitychange', flushHidden);
-    ctx.onCleanup(() => {
-      document.removeEventListener('visibilitychange', flushHidden);
-      push.flush();
-    });
-    return f;
-  };
-  // `fallback`: what the server fills in when the field is missing, shown
-  // before a record made on this device has synced.
-  const choice = (name, { fallback = [], ...opts }, convert = (v) => v) => {
-    const c = chips({ name: `${name}-${id}`, onchange: (v) => save({ [name]: convert(v) }), selected: r[name] ?? fallback, ...opts });
-    refreshers.push(() => {
-      if (!c.el.contains(document.activeElement)) c.set(r[name] ?? fallback);
-    });
-    return c;
-  };
+  const form = bindRecord(ctx, ENTITY, r);
+  const { save, text, choice } = form;
 
   // Header -----------------------------------------------------------------
   const title = h('h1');
   const meta = h('p', { class: 'lead' });
   const felt = h('p', { class: 'muted' });
   const refused = h('div');
-  refreshers.push(() => {
+  form.onUpdate((r) => {
     title.textContent = r.company || 'Untitled';
     meta.textContent = [r.role, stageLabel(r.stage), showDate(r.received_on)].filter(Boolean).join(' · ');
     const emo = (r.emotions ?? []).join(', ');
@@ -91,7 +59,7 @@ export async function rejectionView(ctx) {
   const prompts = h('div', { class: 'prompts', 'aria-live': 'polite' });
   trapBox.addEventListener('change', () => save({ thinking_traps: trapInputs.filter((i) => i.checked).map((i) => i.value) }));
   const reframe = text('reframe', { label: 'A kinder, truer way to see it', rows: 3 });
-  refreshers.push(() => {
+  form.onUpdate((r) => {
     const set = new Set(r.thinking_traps ?? []);
     if (!trapBox.contains(document.activeElement)) trapInputs.forEach((i) => { i.checked = set.has(i.value); });
     const chosen = TRAPS.filter(([v]) => set.has(v));
@@ -105,7 +73,7 @@ export async function rejectionView(ctx) {
   // Feedback ---------------------------------------------------------------
   const status = choice('feedback_status', { legend: 'Feedback status', options: FEEDBACK, fallback: 'not_requested' });
   status.el.addEventListener('change', () => {
-    if (status.read() === 'requested' && !r.feedback_requested_on) save({ feedback_requested_on: localDate() });
+    if (status.read() === 'requested' && !form.record.feedback_requested_on) save({ feedback_requested_on: localDate() });
   });
   const asked = h('p', { class: 'muted' });
   const emailText = h('textarea', { id: `email-${id}`, class: 'email', readonly: true, rows: 10 });
@@ -121,7 +89,7 @@ export async function rejectionView(ctx) {
     }
   } }, 'Copy email');
   const received = text('feedback', { label: 'Feedback you received', rows: 4, hint: 'Keep their words here, even if they’re short.' });
-  refreshers.push(() => {
+  form.onUpdate((r) => {
     const { subject, body } = feedbackEmail(r, session.user?.display_name);
     emailText.value = `Subject: ${subject}\n\n${body}`;
     mail.setAttribute('href', `mailto:?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`);
@@ -130,21 +98,9 @@ export async function rejectionView(ctx) {
   });
 
   // Details ----------------------------------------------------------------
-  const company = field({ label: 'Company', name: 'company', value: r.company, maxlength: 200, required: true });
-  company.input.addEventListener('change', () => {
-    const v = company.input.value.trim();
-    company.setError(v ? null : 'A company name is needed.');
-    if (v) save({ company: v });
-  });
-  const role = field({ label: 'Role', name: 'role', value: r.role, maxlength: 200 });
-  role.input.addEventListener('change', () => save({ role: role.input.value.trim() }));
-  const date = field({ label: 'When did you hear?', name: 'received_on', type: 'date', value: r.received_on });
-  date.input.addEventListener('change', () => date.input.value && save({ received_on: date.input.value }));
-  refreshers.push(() => {
-    for (const [f, name] of [[company, 'company'], [role, 'role'], [date, 'received_on']]) {
-      if (document.activeElement !== f.input) f.input.value = r[name] ?? '';
-    }
-  });
+  const company = form.line('company', { label: 'Company', maxlength: 200, required: 'A company name is needed.' });
+  const role = form.line('role', { label: 'Role', maxlength: 200 });
+  const date = form.line('received_on', { label: 'When did you hear?', type: 'date', ignoreEmpty: true });
   const stage = choice('stage', { legend: 'How far did you get?', options: STAGES });
   const mood = choice('mood', { legend: 'Mood', options: MOODS }, Number);
   const emotions = choice('emotions', { legend: 'Emotions', options: EMOTIONS, type: 'checkbox' });
@@ -152,24 +108,14 @@ export async function rejectionView(ctx) {
 
   const remove = h('button', { type: 'button', class: 'danger', onclick: async () => {
     const undo = await store.remove(ENTITY, id, 5000);
-    const company = r.company;
+    const company = form.record.company;
     await navigate('/rejections');
     toast(`Deleted ${company || 'the rejection'}.`, { label: 'Undo', ms: 5000, run: async () => {
       if (await undo()) toast('Brought it back.');
     } });
   } }, 'Delete this rejection');
 
-  const refresh = () => refreshers.forEach((fn) => fn());
-  refresh();
-  const onChange = async (e) => {
-    if (e.detail.entity && e.detail.entity !== ENTITY) return;
-    const next = await store.get(ENTITY, id);
-    if (!next || !ctx.isCurrent()) return;
-    r = next;
-    refresh();
-  };
-  store.events.addEventListener('change', onChange);
-  ctx.onCleanup(() => store.events.removeEventListener('change', onChange));
+  await form.watch();
 
   return h('article', { class: 'detail' },
     h('p', { class: 'back' }, h('a', { href: '/rejections' }, '← All rejections')),

@@ -4,14 +4,12 @@ import { h, clear, showDate } from '../ui.js';
 import { navigate } from '../router.js';
 import * as store from '../store.js';
 import { stageLabel, FEEDBACK } from '../content.js';
-
-export const newestFirst = (a, b) => (b.received_on ?? '').localeCompare(a.received_on ?? '')
-  || (b.created_at ?? '').localeCompare(a.created_at ?? '');
+import { newestFirst, hasLesson } from '../models.js';
 
 function item(r) {
   const meta = [r.role, stageLabel(r.stage), showDate(r.received_on)].filter(Boolean).join(' · ');
   const tags = [];
-  if ((r.lessons ?? '').trim()) tags.push(h('span', { class: 'tag', text: 'Lesson written' }));
+  if (hasLesson(r)) tags.push(h('span', { class: 'tag', text: 'Lesson written' }));
   if (r.feedback_status && r.feedback_status !== 'not_requested') {
     tags.push(h('span', { class: 'tag', text: `Feedback: ${FEEDBACK.find(([v]) => v === r.feedback_status)?.[1].toLowerCase()}` }));
   }
@@ -25,15 +23,12 @@ function item(r) {
 export async function rejectionsView(ctx) {
   const listBox = h('div');
   const draw = async () => {
-    const items = (await store.list('rejections')).sort(newestFirst);
+    const items = newestFirst('rejections', await store.list('rejections'));
     clear(listBox).append(items.length
       ? h('ul', { class: 'list', 'aria-label': 'Your rejections' }, items.map(item))
       : h('p', { class: 'empty', text: 'Nothing here yet. When a no comes in, log it here — it takes under a minute.' }));
   };
-  await draw();
-  const onChange = (e) => { if (!e.detail.entity || e.detail.entity === 'rejections') draw(); };
-  store.events.addEventListener('change', onChange);
-  ctx.onCleanup(() => store.events.removeEventListener('change', onChange));
+  await ctx.watch('rejections', draw);
   return h('section', {},
     h('h1', { text: 'Rejections' }),
     h('p', { class: 'lead', text: 'Each one is a step you took. Open one to reflect or ask for feedback.' }),

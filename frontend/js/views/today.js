@@ -6,8 +6,8 @@ import { navigate } from '../router.js';
 import * as store from '../store.js';
 import { session } from '../session.js';
 import { MOODS } from '../content.js';
+import { newestFirst, newest, within, hasLesson } from '../models.js';
 
-const DAY = 86_400_000;
 const INTERVIEWISH = ['interview', 'final_round', 'offer'];
 
 function greeting() {
@@ -20,9 +20,9 @@ function greeting() {
 // At most three gentle suggestions, drawn from the local store.
 export function suggestions(rejections, checkins) {
   const out = [];
-  const byNewest = [...rejections].sort((a, b) => (b.received_on ?? '').localeCompare(a.received_on ?? ''));
-  const recent = byNewest.filter((r) => Date.now() - Date.parse(r.received_on ?? r.created_at ?? 0) < 4 * DAY);
-  const lastCheckin = [...checkins].sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''))[0];
+  const byNewest = newestFirst('rejections', rejections);
+  const recent = within('rejections', byNewest, 4);
+  const lastCheckin = newest('checkins', checkins);
   const low = recent.some((r) => r.mood && r.mood <= 2) || (lastCheckin && lastCheckin.mood <= 2);
   if (low) {
     out.push({ title: 'Be kind to yourself today', body: 'A walk, a nap, time with a friend: rest counts as progress.', href: '/help', link: 'Talk to someone' });
@@ -31,7 +31,7 @@ export function suggestions(rejections, checkins) {
   if (ask) {
     out.push({ title: `Ask ${ask.company} for feedback`, body: 'We wrote the email for you. It takes a minute to send.', href: `/rejections/${ask.id}#feedback`, link: 'See the email' });
   }
-  const reflect = byNewest.find((r) => !(r.lessons ?? '').trim());
+  const reflect = byNewest.find((r) => !hasLesson(r));
   if (reflect && out.length < 3) {
     out.push({ title: `Reflect on ${reflect.company}`, body: 'What went well? What did you learn? A few words are enough.', href: `/rejections/${reflect.id}#reflect`, link: 'Reflect' });
   }
@@ -83,10 +83,7 @@ export async function todayView(ctx) {
       h('p', { text: s.body }),
       s.href ? h('a', { href: s.href, class: 'more' }, s.link) : null)));
   };
-  await draw();
-  const onChange = () => draw();
-  store.events.addEventListener('change', onChange);
-  ctx.onCleanup(() => store.events.removeEventListener('change', onChange));
+  await ctx.watch(['rejections', 'checkins'], draw);
   return h('section', { class: 'today' },
     h('h1', { text: greeting() }),
     h('button', { type: 'button', class: 'primary big', onclick: () => navigate('/log') }, 'Log a rejection'),
