@@ -47,7 +47,8 @@ def read_shell(root):
     digest = hashlib.sha256()
     for url in (*files, "/sw.js"):
         if not PLAIN_URL.fullmatch(url):
-            raise ValueError(f"frontend/{url[1:]}: a shell file name may hold only letters, digits and ._-/")
+            raise ValueError(f"frontend/{url[1:]}: a shell file name may hold only "
+                             "letters, digits and ._-/")
         with open(os.path.join(root, "index.html" if url == "/" else url[1:]), "rb") as f:
             data = f.read()
         digest.update(f"{url}\0{len(data)}\0".encode() + data)
@@ -57,7 +58,8 @@ def read_shell(root):
 def render_service_worker(source, shell):
     """sw.js as served: the placeholders replaced by the version and the list."""
     listed = "".join(f"\n  '{url}'," for url in shell.files) + "\n"
-    return source.replace(VERSION_PLACEHOLDER, f"'{shell.version}'", 1).replace(FILES_PLACEHOLDER, listed, 1)
+    versioned = source.replace(VERSION_PLACEHOLDER, f"'{shell.version}'", 1)
+    return versioned.replace(FILES_PLACEHOLDER, listed, 1)
 
 
 class NotApiPath(PathConverter):
