@@ -15,6 +15,7 @@ import { rejectionsView } from './views/rejections.js';
 import { rejectionView } from './views/rejection.js';
 import { lessonsView } from './views/lessons.js';
 import { accountView } from './views/account.js';
+import { insightsView } from './views/insights.js';
 import { helpView } from './views/help.js';
 
 async function notFoundView() {
@@ -35,6 +36,7 @@ export const ROUTES = [
   { path: '/rejections', view: rejectionsView },
   { path: '/rejections/:id', view: rejectionView },
   { path: '/lessons', view: lessonsView },
+  { path: '/insights', view: insightsView },
   { path: '/account', view: accountView },
   { path: '*', view: notFoundView, everyone: true },
 ];
