@@ -3,11 +3,12 @@
 // envelope's status, code, message and fields.
 
 export class ApiError extends Error {
-  constructor(status, code, message, fields) {
+  constructor(status, code, message, fields, retryAfter = null) {
     super(message);
     this.status = status;
     this.code = code;
     this.fields = fields ?? {};
+    this.retryAfter = retryAfter; // seconds, from a 429's Retry-After
   }
 }
 
@@ -37,7 +38,9 @@ export async function api(method, path, body) {
   if (!res.ok) {
     const e = data?.error ?? {};
     if (res.status >= 502 && !e.code) throw new NetworkError('Server unreachable');
-    throw new ApiError(res.status, e.code ?? 'error', e.message ?? 'Something went wrong.', e.fields);
+    const wait = Number(res.headers.get('Retry-After'));
+    throw new ApiError(res.status, e.code ?? 'error', e.message ?? 'Something went wrong.', e.fields,
+      Number.isFinite(wait) && wait > 0 ? wait : null);
   }
   return data;
 }

@@ -4,6 +4,7 @@
 //                  a signed-in person is sent to Today
 //   everyone       open signed in or out (the reset link, the helplines), and
 //                  never interrupted when a session ends (see main.js)
+//   redirect       an old address: go there instead
 
 import { h } from './ui.js';
 import { welcomeView } from './views/welcome.js';
@@ -14,8 +15,8 @@ import { logView } from './views/log.js';
 import { rejectionsView } from './views/rejections.js';
 import { rejectionView } from './views/rejection.js';
 import { lessonsView } from './views/lessons.js';
-import { accountView } from './views/account.js';
 import { insightsView } from './views/insights.js';
+import { settingsView } from './views/settings.js';
 import { helpView } from './views/help.js';
 
 async function notFoundView() {
@@ -37,7 +38,8 @@ export const ROUTES = [
   { path: '/rejections/:id', view: rejectionView },
   { path: '/lessons', view: lessonsView },
   { path: '/insights', view: insightsView },
-  { path: '/account', view: accountView },
+  { path: '/settings', view: settingsView },
+  { path: '/account', redirect: '/settings' }, // the old address of "You"
   { path: '*', view: notFoundView, everyone: true },
 ];
 
@@ -45,6 +47,7 @@ export const ROUTES = [
 // open to a signed-in device whose session ended, so it can sign in again.
 export function redirectFor(route, session) {
   if (!route) return null;
+  if (route.redirect) return route.redirect;
   const signedIn = Boolean(session.user);
   if (route.signedOutOnly && signedIn && !(route.path === '/signin' && session.expired)) return '/today';
   if (!route.signedOutOnly && !route.everyone && !signedIn) return '/';

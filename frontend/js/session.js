@@ -63,25 +63,49 @@ export async function ended() {
   await sync.signedOut();
 }
 
-// Ends the session and wipes everything this device holds for the user.
-export async function signOut() {
-  sync.stopSync();
+// This device's push subscription: dropped on the server (when `tellServer`
+// and online) and in the browser.
+async function dropPush(tellServer) {
   try {
     const reg = await navigator.serviceWorker?.getRegistration();
     const sub = await reg?.pushManager?.getSubscription();
     if (sub) {
-      await api('DELETE', '/api/push/subscriptions', { endpoint: sub.endpoint }).catch(() => {});
+      if (tellServer) await api('DELETE', '/api/push/subscriptions', { endpoint: sub.endpoint }).catch(() => {});
       await sub.unsubscribe();
     }
   } catch {
     // No push here; nothing to drop.
   }
+}
+
+async function forget() {
+  await store.wipe();
+  session.user = null;
+  session.expired = false;
+}
+
+// Ends the session and wipes everything this device holds for the user.
+export async function signOut() {
+  sync.stopSync();
+  await dropPush(true);
   try {
     await api('POST', '/api/auth/logout');
   } catch {
     // Offline or already signed out: the local wipe below still happens.
   }
-  await store.wipe();
-  session.user = null;
-  session.expired = false;
+  await forget();
+}
+
+// The account was deleted (the server already removed its sessions and
+// subscriptions): nothing of it stays on this device.
+export async function accountDeleted() {
+  sync.stopSync();
+  await dropPush(false);
+  await forget();
+}
+
+// The user object after an account change (PATCH /api/me and friends).
+export async function updateUser(user) {
+  session.user = user;
+  await store.setMeta('user', user);
 }
