@@ -1,13 +1,61 @@
 // Who is signed in on this device. The user object is kept in the local
 // store so the app opens signed in (and offline) after a reload.
 
-import { api } from './api.js';
+import { api, NetworkError } from './api.js';
 import * as store from './store.js';
 import * as sync from './sync.js';
 
 export const session = { user: null, expired: false };
 
+// A sign-out made offline could not reach the server, so that device's
+// session (an HttpOnly cookie we cannot delete) would stay valid for 30
+// days. It is remembered here — in localStorage, which the wipe of the
+// local store leaves alone — and sent before anything else once online.
+const PENDING_SIGN_OUT = 'rebound.pendingSignOut';
+let flushing = null;
+
+export const signOutPending = () => {
+  try {
+    return localStorage.getItem(PENDING_SIGN_OUT) !== null;
+  } catch {
+    return false;
+  }
+};
+
+function rememberSignOut(pending) {
+  try {
+    if (pending) localStorage.setItem(PENDING_SIGN_OUT, new Date().toISOString());
+    else localStorage.removeItem(PENDING_SIGN_OUT);
+  } catch {
+    // No storage (a private window's quota): nothing more we can do.
+  }
+}
+
+// Sends the pending sign-out, if any. Done (the flag goes) when the server
+// ends the session (204) or says it already has (401); kept when offline
+// or when the server could not answer.
+export function flushSignOut() {
+  if (!signOutPending() || !navigator.onLine) return Promise.resolve();
+  flushing ??= (async () => {
+    try {
+      await api('POST', '/api/auth/logout');
+      rememberSignOut(false);
+    } catch (err) {
+      if (err.status === 401) rememberSignOut(false);
+    } finally {
+      flushing = null;
+    }
+  })();
+  return flushing;
+}
+addEventListener('online', () => flushSignOut());
+
+// The app's start: a pending sign-out goes first (given a few seconds, so
+// a bad connection cannot hold the app closed; it still goes on, and a
+// sign-in waits for it), then the user kept on this device.
 export async function load() {
+  const sent = flushSignOut();
+  await Promise.race([sent, new Promise((ok) => { setTimeout(ok, 4000); })]);
   session.user = (await store.getMeta('user')) ?? null;
   return session.user;
 }
@@ -27,12 +75,14 @@ async function begin(user) {
   await store.setMeta('user', user);
   session.user = user;
   session.expired = false;
+  rememberSignOut(false); // a new cookie replaced the old one: nothing left to send it with
   sync.startSync();
   sync.syncNow();
   return user;
 }
 
 export async function signUp({ email, password, displayName }) {
+  await flushSignOut(); // with the old cookie, before a new session replaces it
   const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const body = { email, password, timezone, device_label: deviceLabel() };
   if (displayName) body.display_name = displayName;
@@ -40,6 +90,7 @@ export async function signUp({ email, password, displayName }) {
 }
 
 export async function signIn({ email, password }) {
+  await flushSignOut();
   return begin(await api('POST', '/api/auth/login', { email, password, device_label: deviceLabel() }));
 }
 
@@ -85,13 +136,17 @@ async function forget() {
 }
 
 // Ends the session and wipes everything this device holds for the user.
+// Offline, the wipe happens now and the sign-out is sent later (above);
+// the server deletes this session's push subscription with the session.
 export async function signOut() {
   sync.stopSync();
-  await dropPush(true);
+  await dropPush(navigator.onLine);
   try {
     await api('POST', '/api/auth/logout');
-  } catch {
-    // Offline or already signed out: the local wipe below still happens.
+  } catch (err) {
+    // Offline (or the server did not answer): send it when next online.
+    // Already signed out (401): nothing left to end.
+    if (err instanceof NetworkError || err.status >= 500) rememberSignOut(true);
   }
   await forget();
 }
@@ -101,6 +156,7 @@ export async function signOut() {
 export async function accountDeleted() {
   sync.stopSync();
   await dropPush(false);
+  rememberSignOut(false);
   await forget();
 }
 

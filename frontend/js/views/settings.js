@@ -408,16 +408,24 @@ function deleteSection() {
 }
 
 async function confirmSignOut() {
-  if (await store.pendingCount()) await sync.syncNow();
+  if (navigator.onLine && await store.pendingCount()) await sync.syncNow();
   const waiting = await store.pendingCount();
-  if (!waiting) return true;
+  const offline = !navigator.onLine;
+  if (!waiting && !offline) return true;
   const n = waiting === 1 ? '1 change hasn’t' : `${waiting} changes haven’t`;
+  const parts = [];
+  if (waiting) {
+    parts.push(`${n} reached the server yet. If you sign out now, they will be lost. Connect to the internet and wait for “All changes saved” to keep them.`);
+  }
+  if (offline) {
+    parts.push('You’re offline: your data leaves this device now, and this device is signed out of your account as soon as Rebound next opens with a connection.');
+  }
   return ask({
-    title: 'Some changes haven’t synced yet',
-    body: `${n} reached the server yet. If you sign out now, they will be lost. Connect to the internet and wait for “All changes saved” to keep them.`,
-    confirm: 'Sign out anyway',
+    title: waiting ? 'Some changes haven’t synced yet' : 'Sign out while offline?',
+    body: parts.join(' '),
+    confirm: waiting ? 'Sign out anyway' : 'Sign out',
     cancel: 'Stay signed in',
-    danger: true,
+    danger: Boolean(waiting),
   });
 }
 
