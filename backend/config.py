@@ -47,6 +47,14 @@ class Base:
     # hops are trusted (0: the client address is the socket's; docs/operations.md).
     TRUSTED_PROXIES = 0
 
+    # Text responses, the app's and the API's, are compressed (Flask-Compress):
+    # zstd, br or gzip as the browser asks; a strong ETag gets the encoding's name,
+    # and conditional requests are answered against it (304 still works).
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript",
+                          "application/json", "application/manifest+json", "image/svg+xml"]
+    COMPRESS_MIN_SIZE = 500
+    COMPRESS_STREAMS = False  # nothing here streams: the shell files are read whole
+
     HSTS = False
     PUSH_ALLOW_HTTP = False
     VAPID_SUBJECT = "mailto:rebound@example.invalid"
