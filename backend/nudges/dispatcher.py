@@ -150,9 +150,12 @@ def run_once(now=None, batch_size=100, sender=None):
     """One worker round, the unit of work: send everything due now, batch by batch,
     committing each nudge's results on their own; returns {status: count}."""
     sender = sender or sender_for(current_app)
+    # NUDGES_LEASE_SECONDS (default 120; more than LEASE_MARGIN): how long a dead
+    # worker's batch waits before another worker claims it.
+    lease = timedelta(seconds=current_app.config.get("NUDGES_LEASE_SECONDS", 120))
     counts = {}
     while True:
-        batch = claim(now, batch_size)
+        batch = claim(now, batch_size, lease)
         if not batch:
             return counts
         for nudge, outcomes in deliver(batch, sender):

@@ -122,7 +122,7 @@ def test_a_worker_killed_mid_run_loses_nothing(app, database_url, tmp_path):
     # Slow answers keep batches in flight; a short lease lets the others take over.
     with fake_push_server.running(tmp_path, delay=0.05) as (url, keys, counts):
         ids = seed(app, url, keys)
-        workers = start_workers(database_url, lease_seconds=5, folder=tmp_path)
+        workers = start_workers(database_url, lease_seconds=30, folder=tmp_path)
         try:
             while counts()["posts"] < 300:
                 time.sleep(0.1)
