@@ -15,13 +15,13 @@ class Base:
     MAX_CONTENT_LENGTH = MAX_BODY_BYTES
     JSON_SORT_KEYS = False
 
-    # Cookie session: a permanent cookie refreshed on every use, so a phone
+    # Cookie session: a permanent cookie refreshed on use (once a day), so a phone
     # stays signed in for 30 days after its last use.
     SESSION_COOKIE_NAME = "rebound_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
-    SESSION_REFRESH_EACH_REQUEST = True
+    SESSION_REFRESH_EACH_REQUEST = False  # auth.load_user refreshes it once a day
     PERMANENT_SESSION_LIFETIME = timedelta(days=30)
     REMEMBER_COOKIE_NAME = "rebound_remember_unused"
 
