@@ -10,6 +10,8 @@ import logging
 import socket
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import requests
@@ -24,6 +26,7 @@ TTL_SECONDS = 24 * 60 * 60
 TIMEOUT_SECONDS = 10
 MAX_BODY = 140
 CONCURRENCY = 8  # sends in flight at once; each waits on the network, not the CPU
+MAX_RETRY_AFTER = 60 * 60  # a push service may ask us to wait, but never longer than an hour
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,9 @@ class PushSender:
             return classify(response.status_code, _retry_after(response))
         except requests.RequestException:
             return classify(None)  # timeouts and refused connections: try again later
+        except Exception:  # whatever a push service answers, it must never sink a batch
+            log.exception("push send failed unexpectedly; trying again later")
+            return classify(None)
 
 
 def _pooled_session(concurrency):
@@ -116,5 +122,30 @@ def _pooled_session(concurrency):
 
 
 def _retry_after(response):
-    value = response.headers.get("Retry-After")
-    return int(value) if value and value.isdigit() else None
+    return retry_after_seconds(response.headers.get("Retry-After"))
+
+
+def retry_after_seconds(value, now=None):
+    """The seconds a `Retry-After` value asks for, 0 to MAX_RETRY_AFTER; None when unreadable.
+
+    Only the two forms HTTP allows: ASCII digits (not `str.isdigit()`, which
+    takes '²' and '１２'; any length, so no int-string limit and no overflow
+    later) or an HTTP date (a past one is 0)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip(" \t")
+    if not text or not text.isascii():
+        return None
+    if all("0" <= c <= "9" for c in text):
+        digits = text.lstrip("0") or "0"
+        if len(digits) > len(str(MAX_RETRY_AFTER)):
+            return MAX_RETRY_AFTER
+        return min(int(digits), MAX_RETRY_AFTER)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    seconds = (when - (now or datetime.now(timezone.utc))).total_seconds()
+    return int(min(max(seconds, 0), MAX_RETRY_AFTER))
