@@ -43,19 +43,41 @@ def endpoint_problem(url, allow_http=False):
     return None if address.is_global else "Must be a public address."
 
 
-def resolved_problem(url, resolve=socket.getaddrinfo):
-    """Why the host of `url` does not resolve to public addresses only, or None.
+class AddressRefused(ValueError):
+    """The push service's name resolves to an address we never connect to."""
 
-    Checked again just before each send: a name that was public when the device
-    subscribed may point into a private network later. Raises OSError when the
-    name does not resolve at all (a passing DNS failure: try again later).
+
+def checked_addresses(url, resolve=socket.getaddrinfo, allow_loopback=False):
+    """The addresses the host of `url` resolves to, as [(family, sockaddr)], when
+    every one of them is public (or loopback, with `allow_loopback`: tests with a
+    local push service); the sender connects to these and looks nothing up again.
+
+    Checked again before each send: a name that was public when the device
+    subscribed may point into a private network later. Raises AddressRefused when
+    an address is not allowed, OSError when the name does not resolve at all (a
+    passing DNS failure: try again later).
     """
     parts = urlsplit(url)
-    answers = resolve(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
-    for *_ignored, sockaddr in answers:
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    answers = resolve(parts.hostname, port, type=socket.SOCK_STREAM)
+    addresses = []
+    for family, *_ignored, sockaddr in answers:
         address = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])
-        if not address.is_global:
-            return "Resolves to a private address."
+        if not (address.is_global or (allow_loopback and address.is_loopback)):
+            raise AddressRefused("Resolves to a private address.")
+        addresses.append((family, sockaddr))
+    if not addresses:
+        raise OSError(f"{parts.hostname} has no address")
+    return addresses
+
+
+def resolved_problem(url, resolve=socket.getaddrinfo):
+    """Why the host of `url` does not resolve to public addresses only, or None
+    (raises OSError when it does not resolve)."""
+    try:
+        checked_addresses(url, resolve)
+    except AddressRefused as refused:
+        return str(refused)
     return None
 
 

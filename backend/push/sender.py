@@ -15,10 +15,10 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 from pywebpush import WebPushException, webpush
 
-from .endpoints import resolved_problem
+from .endpoints import AddressRefused, checked_addresses
+from .transport import PushSession, pinned
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,8 @@ class Outcome:
 
 def classify(status, retry_after=None):
     """404/410: the subscription is gone; 408, 429 and 5xx: try again later;
-    any other 4xx: the subscription is broken, disable it."""
+    a redirect (never followed) or any other 4xx: the subscription is broken,
+    disable it."""
     if status is None or status == 408 or status == 429 or status >= 500:
         return Outcome("retry", status, retry_after)
     if 200 <= status < 300:
@@ -67,7 +68,7 @@ class PushSender:
         self.vapid = vapid
         self.subject = subject
         self.session = session or _pooled_session(concurrency)
-        self.allow_private = allow_private  # PUSH_ALLOW_HTTP: tests with a local push service
+        self.allow_private = allow_private  # PUSH_ALLOW_HTTP: loopback too (a local push service)
         self.resolve = resolve
         self.concurrency = concurrency
         self._pool = None
@@ -82,23 +83,31 @@ class PushSender:
         return list(self._pool.map(work, items))
 
     def send(self, subscription, data, topic):
-        if not self.allow_private:
-            try:
-                problem = resolved_problem(subscription.endpoint, self.resolve)
-            except (OSError, UnicodeError):
-                return classify(None)  # the name did not resolve now: try again later
-            if problem:
-                log.warning("push endpoint refused at send time: %s", problem)
-                return Outcome("disable")
-        origin = "{0.scheme}://{0.netloc}".format(urlsplit(subscription.endpoint))
+        """Send one message; returns the Outcome and never raises.
+
+        The name is looked up once, here: every address must be public (or
+        loopback with PUSH_ALLOW_HTTP), and the connection goes to those
+        addresses only (`transport.pinned`), never following a redirect."""
+        parts = urlsplit(subscription.endpoint)
+        try:
+            addresses = checked_addresses(subscription.endpoint, self.resolve,
+                                          allow_loopback=self.allow_private)
+        except AddressRefused as refused:
+            log.warning("push endpoint refused at send time: %s", refused)
+            return Outcome("disable")
+        except (OSError, UnicodeError, ValueError):
+            return classify(None)  # the name did not resolve now: try again later
+        origin = f"{parts.scheme}://{parts.netloc}"
         claims = {"sub": self.subject, "aud": origin}  # fresh per call: pywebpush mutates it
         info = {"endpoint": subscription.endpoint,
                 "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
+        port = parts.port or (443 if parts.scheme == "https" else 80)
         try:
-            response = webpush(info, data, vapid_private_key=self.vapid, vapid_claims=claims,
-                               ttl=TTL_SECONDS, timeout=TIMEOUT_SECONDS,
-                               headers={"Urgency": "normal", "Topic": topic[:32]},
-                               requests_session=self.session)
+            with pinned(parts.hostname, port, addresses):
+                response = webpush(info, data, vapid_private_key=self.vapid, vapid_claims=claims,
+                                   ttl=TTL_SECONDS, timeout=TIMEOUT_SECONDS,
+                                   headers={"Urgency": "normal", "Topic": topic[:32]},
+                                   requests_session=self.session)
             return classify(response.status_code)
         except WebPushException as error:
             response = error.response
@@ -113,12 +122,9 @@ class PushSender:
 
 
 def _pooled_session(concurrency):
-    """A requests session keeping up to `concurrency` connections per push service."""
-    session = requests.Session()
-    adapter = HTTPAdapter(pool_connections=16, pool_maxsize=concurrency)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    return session
+    """A session keeping up to `concurrency` connections per push service, that
+    never follows a redirect and connects only to checked addresses."""
+    return PushSession(pool_connections=16, pool_maxsize=concurrency)
 
 
 def _retry_after(response):

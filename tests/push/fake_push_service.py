@@ -39,7 +39,7 @@ class Device:
         self.auth = os.urandom(16)
         self.path = f"/push/{name}"
         # `host`: the name the endpoint uses instead of 127.0.0.1 (a test resolves it).
-        base = service.url if host is None else f"http://{host}:{service.port}"
+        base = service.url if host is None else f"{service.scheme}://{host}:{service.port}"
         self.endpoint = base + self.path
         self.service = service
 
@@ -57,7 +57,8 @@ class Device:
 
 
 class FakePushService:
-    def __init__(self, host="127.0.0.1"):
+    def __init__(self, host="127.0.0.1", port=0, tls=None):
+        """`tls`: an ssl.SSLContext to serve https with (a test's own certificate)."""
         self.messages = []
         self.statuses = {}  # path -> (status, extra headers)
         self.delay = 0.0  # seconds each answer takes, like a distant push service
@@ -88,6 +89,13 @@ class FakePushService:
                     with service.lock:
                         service.in_flight -= 1
 
+            def do_GET(self):  # what a 301/302/303 turns a followed POST into
+                with service.lock:
+                    service.arrivals.append(("GET", self.path))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
             def _answer(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 status, extra = service.statuses.get(self.path, (201, {}))
@@ -103,9 +111,12 @@ class FakePushService:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer((host, 0), Handler)
+        self.server = ThreadingHTTPServer((host, port), Handler)
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
-        self.url = f"http://{host}:{self.port}"
+        self.scheme = "https" if tls is not None else "http"
+        self.url = f"{self.scheme}://{host}:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self):
