@@ -1,23 +1,40 @@
-"""Push subscriptions: upsert by endpoint (an endpoint belongs to its latest user), remove,
-and what each send taught us. The caller commits."""
+"""Push subscriptions: upsert by endpoint, remove, and what each send taught us.
+The caller commits.
+
+An endpoint belongs to one user. Another user may take it over only by
+presenting the same keys (the same browser, now signed in to another account);
+with other keys it is a 409 and the first user's row stays as it was, so
+nobody can silence someone else's notifications by knowing their endpoint.
+"""
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
+from ..exceptions import Conflict
 from ..extensions import db
 from ..models import PushSubscription, utcnow
+from ..push.endpoints import same_keys
+
+TAKEN = "This push subscription is registered to another account."
 
 
 def subscribe(user, endpoint, p256dh, auth, device_label=None):
     row = db.session.execute(
         select(PushSubscription).where(PushSubscription.endpoint == endpoint)
     ).scalar_one_or_none()
+    if row is not None and row.user_id != user.id and not same_keys(
+            p256dh, auth, row.p256dh, row.auth):
+        raise Conflict(TAKEN)
     if row is None:
         row = PushSubscription(endpoint=endpoint)
         db.session.add(row)
     row.user_id, row.p256dh, row.auth = user.id, p256dh, auth
     row.device_label = device_label
     row.created_at, row.failure_count, row.disabled_at = utcnow(), 0, None
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # another request registered this endpoint at the same moment
+        raise Conflict(TAKEN) from None
     return row
 
 
