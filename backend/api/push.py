@@ -27,9 +27,10 @@ def get_public_key():
 @blp.arguments(SubscriptionSchema)
 @blp.response(201, SubscriptionOutSchema)
 def subscribe(body):
-    """Register this device's push subscription (upsert by endpoint)"""
+    """Register this device's push subscription (upsert by endpoint; ends with this session)"""
     row = push_subscriptions.subscribe(current_user, body["endpoint"], body["keys"]["p256dh"],
-                                       body["keys"]["auth"], body.get("device_label"))
+                                       body["keys"]["auth"], body.get("device_label"),
+                                       session_id=current_user.current_session.id)
     db.session.commit()
     return row
 

@@ -18,7 +18,9 @@ from ..push.endpoints import same_keys
 TAKEN = "This push subscription is registered to another account."
 
 
-def subscribe(user, endpoint, p256dh, auth, device_label=None):
+def subscribe(user, endpoint, p256dh, auth, device_label=None, session_id=None):
+    """Register `endpoint` for `user`, as the device of session `session_id` (the
+    subscription is deleted with that session)."""
     row = db.session.execute(
         select(PushSubscription).where(PushSubscription.endpoint == endpoint)
     ).scalar_one_or_none()
@@ -28,7 +30,7 @@ def subscribe(user, endpoint, p256dh, auth, device_label=None):
     if row is None:
         row = PushSubscription(endpoint=endpoint)
         db.session.add(row)
-    row.user_id, row.p256dh, row.auth = user.id, p256dh, auth
+    row.user_id, row.session_id, row.p256dh, row.auth = user.id, session_id, p256dh, auth
     row.device_label = device_label
     row.created_at, row.failure_count, row.disabled_at = utcnow(), 0, None
     try:
