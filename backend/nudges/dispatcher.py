@@ -111,15 +111,18 @@ def _targets(user_ids):
 
 def deliver(batch, sender):
     """Send each claimed nudge to its user's devices, several nudges at once (the
-    sender's pool); no transaction is open here. Returns (nudge, outcomes) in
-    batch order, leaving out nudges whose lease ran short before their turn."""
+    sender's pool) and each nudge's devices side by side; no transaction is open
+    here. Returns (nudge, outcomes) in batch order, leaving out nudges whose lease
+    ran short before their turn."""
     targets = _targets({n.user_id for n in batch}) if batch else {}
 
     def send(nudge):
         if utcnow() >= nudge.lease_until - LEASE_MARGIN:
             return None  # a slow batch outlived this lease: another worker may claim it now
         data = payload(nudge.title, nudge.body, nudge.url, nudge.kind, str(nudge.id))
-        return [(t, sender.send(t, data, nudge.kind)) for t in targets.get(nudge.user_id, [])]
+        devices = targets.get(nudge.user_id, [])
+        # Side by side: the nudge takes as long as its slowest device, not their sum.
+        return list(zip(devices, sender.send_all(devices, data, nudge.kind)))
 
     return [(nudge, outcomes) for nudge, outcomes in zip(batch, sender.map(send, batch))
             if outcomes is not None]

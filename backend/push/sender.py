@@ -8,6 +8,7 @@ TTL, and build a fresh claims dict for every push-service origin.
 import json
 import logging
 import socket
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -17,7 +18,7 @@ from urllib.parse import urlsplit
 import requests
 from pywebpush import WebPushException, webpush
 
-from .endpoints import AddressRefused, checked_addresses
+from .endpoints import MAX_PER_USER, AddressRefused, checked_addresses
 from .transport import PushSession, pinned
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,10 @@ log = logging.getLogger(__name__)
 TTL_SECONDS = 24 * 60 * 60
 TIMEOUT_SECONDS = 10
 MAX_BODY = 140
-CONCURRENCY = 8  # sends in flight at once; each waits on the network, not the CPU
+CONCURRENCY = 8  # nudges in flight at once; each send waits on the network, not the CPU
+# Each of those nudges sends to all of its user's devices side by side, so no device
+# ever waits for a thread: one slow endpoint costs a nudge one timeout, not one each.
+DEVICE_THREADS = CONCURRENCY * MAX_PER_USER
 MAX_RETRY_AFTER = 60 * 60  # a push service may ask us to wait, but never longer than an hour
 
 
@@ -60,27 +64,42 @@ def payload(title, body, url, kind, nudge_id=None):
 
 
 class PushSender:
-    """One Vapid key object, one pooled HTTP session and one small thread pool,
-    reused for every send of the process."""
+    """One Vapid key object, one pooled HTTP session and two thread pools (nudges,
+    and the devices of each nudge), reused for every send of the process."""
 
     def __init__(self, vapid, subject, session=None, allow_private=False,
                  resolve=socket.getaddrinfo, concurrency=CONCURRENCY):
         self.vapid = vapid
         self.subject = subject
-        self.session = session or _pooled_session(concurrency)
+        self.session = session or _pooled_session(concurrency * MAX_PER_USER)
         self.allow_private = allow_private  # PUSH_ALLOW_HTTP: loopback too (a local push service)
         self.resolve = resolve
         self.concurrency = concurrency
-        self._pool = None
+        self._pools = {}
+        self._lock = threading.Lock()
+
+    def _pool(self, name, size):
+        with self._lock:
+            if name not in self._pools:
+                self._pools[name] = ThreadPoolExecutor(size, thread_name_prefix=f"rebound-{name}")
+            return self._pools[name]
 
     def map(self, work, items):
         """`work(item)` for every item, up to `concurrency` at once; results in order."""
         items = list(items)
         if self.concurrency <= 1 or len(items) <= 1:
             return [work(item) for item in items]
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="rebound-push")
-        return list(self._pool.map(work, items))
+        return list(self._pool("push", self.concurrency).map(work, items))
+
+    def send_all(self, subscriptions, data, topic):
+        """`send` to every subscription side by side (one user's devices); outcomes in
+        order. A pool of its own, so `map`'s workers may call this without waiting on
+        each other."""
+        subscriptions = list(subscriptions)
+        if self.concurrency <= 1 or len(subscriptions) <= 1:
+            return [self.send(s, data, topic) for s in subscriptions]
+        pool = self._pool("push-device", self.concurrency * MAX_PER_USER)
+        return list(pool.map(lambda s: self.send(s, data, topic), subscriptions))
 
     def send(self, subscription, data, topic):
         """Send one message; returns the Outcome and never raises.
@@ -121,10 +140,11 @@ class PushSender:
             return classify(None)
 
 
-def _pooled_session(concurrency):
-    """A session keeping up to `concurrency` connections per push service, that
-    never follows a redirect and connects only to checked addresses."""
-    return PushSession(pool_connections=16, pool_maxsize=concurrency)
+def _pooled_session(connections):
+    """A session keeping up to `connections` connections per push service (one per
+    send that can be in flight), that never follows a redirect and connects only to
+    checked addresses."""
+    return PushSession(pool_connections=16, pool_maxsize=connections)
 
 
 def _retry_after(response):
