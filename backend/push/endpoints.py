@@ -70,6 +70,8 @@ def checked_addresses(url, resolve=socket.getaddrinfo, allow_loopback=False):
     passing DNS failure: try again later).
     """
     parts = urlsplit(url)
+    if not parts.hostname:  # getaddrinfo(None, ...) would answer with loopback addresses
+        raise AddressRefused("Has no host name.")
     port = parts.port or (443 if parts.scheme == "https" else 80)
     answers = resolve(parts.hostname, port, type=socket.SOCK_STREAM)
     addresses = []

@@ -118,3 +118,13 @@ def test_push_allow_http_allows_loopback_but_no_other_private_address(push_servi
                           resolve=Rebinding("push.example.test", "127.0.0.1"))
     assert loopback.send(subscription_of(device), b'{"title": "Hi"}', "test").action == "ok"
     assert [message["title"] for message in device.received()] == ["Hi"]
+
+
+def test_an_endpoint_without_a_host_is_never_looked_up():
+    from backend.push.endpoints import AddressRefused, checked_addresses
+
+    def resolve(*_args, **_kwargs):
+        raise AssertionError("looked up")  # getaddrinfo(None, ...) answers with loopback
+
+    with pytest.raises(AddressRefused):
+        checked_addresses("https:///push/x", resolve, allow_loopback=True)
