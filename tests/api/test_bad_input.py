@@ -4,14 +4,13 @@ import json
 
 import pytest
 
+from tests.factories import EDITS, SAMPLES, make_nudge, make_record
 from tests.helpers import error_of
-
-from .test_records import make
 
 
 @pytest.fixture
 def rejection(user):
-    return make(user, "rejections")
+    return make_record(user, "rejections")
 
 
 def test_malformed_json_is_400(user, db_state):
@@ -258,7 +257,7 @@ def test_a_json_body_that_is_not_an_object_is_422_everywhere(user, rejection, me
                                  " javascript:alert(1)", "java\tscript:alert(1)",
                                  "vbscript:msgbox(1)"])
 def test_an_application_url_cannot_become_javascript_by_patch(user, url, db_state):
-    application = make(user, "applications")
+    application = make_record(user, "applications")
     before = db_state()
     path = f"/api/applications/{application['id']}"
     error = error_of(user.patch(path, {"url": url}), 422, "validation_error")
@@ -302,9 +301,7 @@ ACCOUNT_WRITES = [
 @pytest.mark.parametrize("method,path,body", ACCOUNT_WRITES)
 def test_every_state_change_needs_the_exact_csrf_header(app, user, rejection, method, path, body,
                                                         db_state):
-    from .test_records import add_nudge
-
-    path = (path.replace("NUDGE", add_nudge(app, user.user["id"]))
+    path = (path.replace("NUDGE", str(make_nudge(app, user.user["id"])))
             .replace("REJECTION", rejection["id"]))
     if body and body.get("email") == "EMAIL":
         body = {**body, "email": user.email}
@@ -321,10 +318,8 @@ def test_every_state_change_needs_the_exact_csrf_header(app, user, rejection, me
 @pytest.mark.parametrize("method", ["POST", "PATCH", "DELETE"])
 def test_writes_without_a_session_are_401_and_change_nothing(app, client, other_user, entity,
                                                              method, db_state):
-    from .test_records import EDITS, SAMPLES, add_nudge
-
-    record_id = (add_nudge(app, other_user.user["id"]) if entity == "nudges"
-                 else make(other_user, entity)["id"])
+    record_id = (str(make_nudge(app, other_user.user["id"])) if entity == "nudges"
+                 else make_record(other_user, entity)["id"])
     before = db_state()
     body = ({"read": True} if entity == "nudges"
             else (SAMPLES if method == "POST" else EDITS)[entity])

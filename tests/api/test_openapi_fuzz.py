@@ -9,9 +9,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from backend import create_app
+from tests.factories import SAMPLES, make_nudge
 from tests.helpers import PASSWORD, ApiClient
-
-from .test_records import SAMPLES, add_nudge
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 FUZZ_EMAIL = "fuzz@example.org"
@@ -35,7 +34,7 @@ def signed_in(app):
 
 def _fresh_record(app, client, entity):
     if entity == "nudges":
-        return add_nudge(app, client.get("/api/me").get_json()["id"])
+        return str(make_nudge(app, client.get("/api/me").get_json()["id"]))
     body = dict(SAMPLES[entity])
     if entity == "outreach":
         body["contact_id"] = _fresh_record(app, client, "contacts")

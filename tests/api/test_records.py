@@ -5,55 +5,15 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from backend.extensions import db
-from backend.models import Nudge
+from tests.factories import EDITS, SAMPLES, make_nudge, make_record
 from tests.helpers import error_of
 
-# A valid new record of each client-written entity; outreach gets its contact_id added.
-SAMPLES = {
-    "applications": {"company": "Acme", "role": "Designer", "url": "https://acme.example/jobs/1"},
-    "rejections": {"company": "Acme", "stage": "interview", "mood": 2,
-                   "emotions": ["sad", "numb"]},
-    "breaks": {"planned_end_on": "2026-12-01", "activities": ["walk", "sleep"], "mood_before": 2},
-    "contacts": {"name": "Sam", "relationship": "friend", "channel": "sms",
-                 "handle": "+44 7700 900123"},
-    "checkins": {"mood": 4, "emotions": ["hopeful"]},
-    "outreach": {"channel": "phone", "note": "Talked for an hour", "mood_after": 4},
-}
-# One field edit per entity for PATCH.
-EDITS = {
-    "applications": {"status": "interviewing"},
-    "rejections": {"lessons": "Prepare a portfolio story."},
-    "breaks": {"mood_after": 4},
-    "contacts": {"check_in_every_days": 14},
-    "checkins": {"note": "Better after a walk"},
-    "outreach": {"note": "Short call"},
-}
 ENTITIES = list(SAMPLES)
-
-
-def make(client, entity, **extra):
-    body = {**SAMPLES[entity], **extra}
-    if entity == "outreach" and "contact_id" not in body:
-        body["contact_id"] = make(client, "contacts")["id"]
-    response = client.post(f"/api/{entity}", body)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def add_nudge(app, user_id):
-    with app.app_context():
-        now = datetime.now(timezone.utc)
-        nudge = Nudge(user_id=uuid.UUID(user_id), version=0, kind="reflect", title="A moment?",
-                      body="How do you see it now?", url="/rejections", due_at=now,
-                      status="sent", dedupe_key=f"reflect:{uuid.uuid4()}")
-        db.session.add(nudge)
-        db.session.commit()
-        return str(nudge.id)
 
 
 @pytest.mark.parametrize("entity", ENTITIES)
 def test_create_read_update_list_delete(user, entity):
-    record = make(user, entity)
+    record = make_record(user, entity)
     assert {"id", "created_at", "updated_at", "version"} <= set(record)
     for key, value in SAMPLES[entity].items():
         assert record[key] == value
@@ -76,7 +36,7 @@ def test_create_read_update_list_delete(user, entity):
 @pytest.mark.parametrize("entity", ENTITIES)
 def test_client_may_choose_the_id_once(user, entity, db_state):
     record_id = str(uuid.uuid4())
-    assert make(user, entity, id=record_id)["id"] == record_id
+    assert make_record(user, entity, id=record_id)["id"] == record_id
     before = db_state()
     body = {**SAMPLES[entity], "id": record_id}
     if entity == "outreach":
@@ -89,10 +49,10 @@ def test_client_may_choose_the_id_once(user, entity, db_state):
 @pytest.mark.parametrize("entity", ENTITIES + ["nudges"])
 def test_another_users_record_is_404_and_untouched(app, user, other_user, entity, verb, db_state):
     if entity == "nudges":
-        record_id = add_nudge(app, other_user.user["id"])
+        record_id = str(make_nudge(app, other_user.user["id"]))
         edit = {"read": True}
     else:
-        record_id = make(other_user, entity)["id"]
+        record_id = make_record(other_user, entity)["id"]
         edit = EDITS[entity]
     path = f"/api/{entity}/{record_id}"
     theirs = other_user.get(path).get_json()
@@ -111,12 +71,12 @@ def test_another_users_record_is_404_and_untouched(app, user, other_user, entity
 def test_other_verbs_on_another_users_record_change_nothing(app, user, other_user, entity,
                                                             db_state):
     if entity == "nudges":
-        record_id = add_nudge(app, other_user.user["id"])
+        record_id = str(make_nudge(app, other_user.user["id"]))
     else:
-        record_id = make(other_user, entity)["id"]
+        record_id = make_record(other_user, entity)["id"]
     path = f"/api/{entity}/{record_id}"
     theirs = other_user.get(path).get_json()
-    own_contact = make(user, "contacts")["id"] if entity == "outreach" else None
+    own_contact = make_record(user, "contacts")["id"] if entity == "outreach" else None
     before = db_state()
     for method in ("PUT", "POST"):
         error_of(user.request(method, path, json={"company": "Mine"}), 405, "method_not_allowed")
@@ -136,8 +96,8 @@ def test_other_verbs_on_another_users_record_change_nothing(app, user, other_use
     ("rejections", "application_id", "applications"), ("outreach", "contact_id", "contacts")])
 def test_a_patch_cannot_link_another_users_record(user, other_user, entity, field, target,
                                                   db_state):
-    mine = make(user, entity)
-    theirs = make(other_user, target)
+    mine = make_record(user, entity)
+    theirs = make_record(other_user, target)
     before = db_state()
     message = {"applications": "No such application.", "contacts": "No such contact."}[target]
     body = error_of(user.patch(f"/api/{entity}/{mine['id']}", {field: theirs["id"]}),
@@ -150,15 +110,15 @@ def test_a_patch_cannot_link_another_users_record(user, other_user, entity, fiel
 @pytest.mark.parametrize("entity", ENTITIES + ["nudges"])
 def test_lists_hold_only_the_users_own_records(app, user, other_user, entity):
     if entity == "nudges":
-        add_nudge(app, other_user.user["id"])
+        make_nudge(app, other_user.user["id"])
     else:
-        make(other_user, entity)
+        make_record(other_user, entity)
     assert user.get(f"/api/{entity}").get_json() == []
 
 
 def test_lists_are_newest_first_and_paged(user):
     for day in range(1, 8):
-        make(user, "rejections", company=f"C{day}", received_on=f"2026-11-0{day}")
+        make_record(user, "rejections", company=f"C{day}", received_on=f"2026-11-0{day}")
     response = user.get("/api/rejections?page=1&page_size=3")
     assert [r["company"] for r in response.get_json()] == ["C7", "C6", "C5"]
     assert '"total": 7' in response.headers["X-Pagination"]
@@ -178,29 +138,29 @@ def test_dates_default_to_today_in_the_users_timezone(app, client):
 
 
 def test_times_are_utc_with_offset(user):
-    checkin = make(user, "checkins", at="2026-11-20T09:30:00+02:00")
+    checkin = make_record(user, "checkins", at="2026-11-20T09:30:00+02:00")
     assert checkin["at"] == "2026-11-20T07:30:00+00:00"
     assert checkin["created_at"].endswith("+00:00")
 
 
 def test_every_write_takes_the_next_user_version(user, other_user):
-    first = make(user, "rejections")
-    make(other_user, "rejections")
-    second = make(user, "checkins")
+    first = make_record(user, "rejections")
+    make_record(other_user, "rejections")
+    second = make_record(user, "checkins")
     edited = user.patch(f"/api/rejections/{first['id']}", {"mood": 3}).get_json()
     assert [first["version"], second["version"], edited["version"]] == [1, 2, 3]
 
 
 def test_a_patch_that_changes_nothing_keeps_the_version(user):
-    record = make(user, "rejections")
+    record = make_record(user, "rejections")
     same = user.patch(f"/api/rejections/{record['id']}", {"mood": record["mood"]}).get_json()
     assert same["version"] == record["version"]
 
 
 def test_logging_a_rejection_for_an_application_marks_it_rejected(user):
-    application = make(user, "applications", applied_on="2026-10-01")
+    application = make_record(user, "applications", applied_on="2026-10-01")
     assert application["status"] == "applied" and application["status_changed_on"] == "2026-10-01"
-    make(user, "rejections", application_id=application["id"])
+    make_record(user, "rejections", application_id=application["id"])
     after = user.get(f"/api/applications/{application['id']}").get_json()
     assert after["status"] == "rejected"
     assert after["status_changed_on"] != "2026-10-01"
@@ -208,7 +168,7 @@ def test_logging_a_rejection_for_an_application_marks_it_rejected(user):
 
 
 def test_a_rejection_cannot_link_another_users_application(user, other_user, db_state):
-    theirs = make(other_user, "applications")
+    theirs = make_record(other_user, "applications")
     before = db_state()
     body = error_of(user.post("/api/rejections", {"company": "Acme",
                                                   "application_id": theirs["id"]}),
@@ -219,7 +179,7 @@ def test_a_rejection_cannot_link_another_users_application(user, other_user, db_
 
 
 def test_outreach_needs_the_users_own_contact(user, other_user, db_state):
-    theirs = make(other_user, "contacts")
+    theirs = make_record(other_user, "contacts")
     before = db_state()
     body = error_of(user.post("/api/outreach", {"contact_id": theirs["id"]}),
                     422, "validation_error")
@@ -229,7 +189,7 @@ def test_outreach_needs_the_users_own_contact(user, other_user, db_state):
 
 
 def test_status_change_keeps_status_changed_on(user):
-    application = make(user, "applications", applied_on="2026-09-01")
+    application = make_record(user, "applications", applied_on="2026-09-01")
     changed = user.patch(f"/api/applications/{application['id']}",
                          {"status": "screening"}).get_json()
     assert changed["status_changed_on"] != "2026-09-01"
@@ -239,14 +199,14 @@ def test_status_change_keeps_status_changed_on(user):
 
 
 def test_requesting_feedback_records_the_day(user):
-    record = make(user, "rejections")
+    record = make_record(user, "rejections")
     changed = user.patch(f"/api/rejections/{record['id']}",
                          {"feedback_status": "requested"}).get_json()
     assert changed["feedback_requested_on"] == changed["received_on"]
 
 
 def test_a_second_active_break_is_409_and_changes_nothing(user, db_state):
-    first = make(user, "breaks")
+    first = make_record(user, "breaks")
     before = db_state()
     error_of(user.post("/api/breaks", {"note": "another"}), 409, "conflict")
     assert db_state() == before
@@ -257,9 +217,9 @@ def test_a_second_active_break_is_409_and_changes_nothing(user, db_state):
 
 
 def test_reopening_an_ended_break_while_another_is_active_is_409(user, db_state):
-    old = make(user, "breaks", ended_at=(datetime.now(timezone.utc) + timedelta(minutes=1))
-               .isoformat())
-    make(user, "breaks")
+    old = make_record(user, "breaks",
+                      ended_at=(datetime.now(timezone.utc) + timedelta(minutes=1)).isoformat())
+    make_record(user, "breaks")
     before = db_state()
     error_of(user.patch(f"/api/breaks/{old['id']}", {"ended_at": None}), 409, "conflict")
     assert db_state() == before
@@ -290,7 +250,7 @@ def test_contact_handle_must_fit_its_channel(user, channel, handle, ok, db_state
 
 
 def test_contact_handle_is_checked_against_the_merged_record(user, db_state):
-    contact = make(user, "contacts", channel="email", handle="sam@example.org")
+    contact = make_record(user, "contacts", channel="email", handle="sam@example.org")
     before = db_state()
     body = error_of(user.patch(f"/api/contacts/{contact['id']}", {"channel": "phone"}),
                     422, "validation_error")
@@ -299,7 +259,7 @@ def test_contact_handle_is_checked_against_the_merged_record(user, db_state):
 
 
 def test_nudges_are_read_only_except_their_marks(app, user, db_state):
-    nudge_id = add_nudge(app, user.user["id"])
+    nudge_id = str(make_nudge(app, user.user["id"], status="sent"))
     listed = user.get("/api/nudges").get_json()
     assert [n["id"] for n in listed] == [nudge_id]
     assert "dedupe_key" not in listed[0] and "lease_until" not in listed[0]
@@ -318,7 +278,7 @@ def test_nudges_are_read_only_except_their_marks(app, user, db_state):
 
 
 def test_a_deleted_record_keeps_no_words_of_the_user(app, user):
-    record = make(user, "rejections", feelings="Gutted", lessons="Ask earlier",
+    record = make_record(user, "rejections", feelings="Gutted", lessons="Ask earlier",
                   emotions=["sad"])
     assert user.delete(f"/api/rejections/{record['id']}").status_code == 204
     from backend.models import Rejection
@@ -329,13 +289,13 @@ def test_a_deleted_record_keeps_no_words_of_the_user(app, user):
 
 
 def test_deleting_twice_is_404_the_second_time(user):
-    record = make(user, "contacts")
+    record = make_record(user, "contacts")
     assert user.delete(f"/api/contacts/{record['id']}").status_code == 204
     error_of(user.delete(f"/api/contacts/{record['id']}"), 404, "not_found")
 
 
 def test_a_page_far_past_the_end_is_empty(user):
-    make(user, "rejections")
+    make_record(user, "rejections")
     response = user.get("/api/rejections?page=2305843009213687842&page_size=5")
     assert response.status_code == 200 and response.get_json() == []
 
@@ -345,14 +305,14 @@ def test_a_page_far_past_the_end_is_empty(user):
     ("outreach", "contact_id", "contacts", {"note": "It helped."})])
 def test_a_record_stays_editable_after_what_it_points_at_is_deleted(user, entity, field, target,
                                                                     edit, db_state):
-    pointed_at = make(user, target)
-    record = make(user, entity, **{field: pointed_at["id"]})
+    pointed_at = make_record(user, target)
+    record = make_record(user, entity, **{field: pointed_at["id"]})
     assert user.delete(f"/api/{target}/{pointed_at['id']}").status_code == 204
     changed = user.patch(f"/api/{entity}/{record['id']}", edit)
     assert changed.status_code == 200, changed.get_json()
     assert changed.get_json()[field] == pointed_at["id"]
     # Pointing at a deleted record anew is still refused, and changes nothing.
-    other = make(user, entity)
+    other = make_record(user, entity)
     before = db_state()
     body = error_of(user.patch(f"/api/{entity}/{other['id']}", {field: pointed_at["id"]}),
                     422, "validation_error")

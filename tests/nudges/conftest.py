@@ -1,14 +1,12 @@
 """An app that plans nudges on every write and can push to a fake push service."""
 import base64
-import uuid
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from backend import create_app
 from backend.extensions import db
-from backend.models import Nudge, utcnow
-from backend.services.records import bump_version
+from backend.models import Nudge
 from tests.helpers import ApiClient
 from tests.push.fake_push_service import FakePushService
 
@@ -29,22 +27,6 @@ def app(database_url):
 def push_service():
     with FakePushService() as service:
         yield service
-
-
-@pytest.fixture
-def add_nudge(app):
-    """Put a scheduled nudge straight into the table, as reconcile would."""
-    def add(user, due_at=None, kind="apply", key=None):
-        with app.app_context():
-            user_id = uuid.UUID(user.user["id"])
-            row = Nudge(user_id=user_id, version=bump_version(user_id), kind=kind,
-                        title="Ready for one more?", body="One more application, no rush.",
-                        url="/applications", due_at=due_at or utcnow(), status="scheduled",
-                        dedupe_key=key or f"{kind}:{uuid.uuid4()}", attempts=0)
-            db.session.add(row)
-            db.session.commit()
-            return row.id
-    return add
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from backend.extensions import db
 from backend.models import Nudge, PushSubscription, utcnow
 from backend.nudges import dispatcher
 from backend.push import sender_for
+from tests.factories import make_nudge
 
 
 def run(app, now=None):
@@ -30,10 +31,10 @@ def endpoints(app):
 
 
 def test_a_due_nudge_is_delivered_once_to_every_device_encrypted(app, user, push_service,
-                                                                 add_nudge, nudge_of):
+                                                                 nudge_of):
     phone, laptop = push_service.device("phone"), push_service.device("laptop")
     subscribe(user, phone, laptop)
-    nudge_id = add_nudge(user)
+    nudge_id = make_nudge(app, user.user["id"])
     before = nudge_of(nudge_id).version
     assert run(app) == {"sent": 1}
     assert run(app) == {}
@@ -47,8 +48,7 @@ def test_a_due_nudge_is_delivered_once_to_every_device_encrypted(app, user, push
     assert user.get(f"/api/nudges/{nudge_id}").get_json()["status"] == "sent"
 
 
-def test_a_batch_is_sent_several_nudges_at_once_each_exactly_once(app, push_service, add_nudge,
-                                                                  nudge_of):
+def test_a_batch_is_sent_several_nudges_at_once_each_exactly_once(app, push_service, nudge_of):
     from backend.push.sender import CONCURRENCY
 
     from .conftest import sign_up
@@ -60,7 +60,7 @@ def test_a_batch_is_sent_several_nudges_at_once_each_exactly_once(app, push_serv
         device = push_service.device(f"person-{n}")
         subscribe(person, device)
         devices[device.path] = device
-        ids += [add_nudge(person, kind="apply") for _ in range(5)]
+        ids += [make_nudge(app, person.user["id"], kind="apply") for _ in range(5)]
     assert run(app) == {"sent": 20}
     assert 1 < push_service.max_in_flight <= CONCURRENCY
     for device in devices.values():
@@ -70,37 +70,36 @@ def test_a_batch_is_sent_several_nudges_at_once_each_exactly_once(app, push_serv
     assert all(nudge_of(i).status == "sent" for i in ids)
 
 
-def test_a_nudge_not_yet_due_waits(app, user, push_service, add_nudge, nudge_of):
+def test_a_nudge_not_yet_due_waits(app, user, push_service, nudge_of):
     subscribe(user, push_service.device("phone"))
-    nudge_id = add_nudge(user, due_at=utcnow() + timedelta(hours=1))
+    nudge_id = make_nudge(app, user.user["id"], due_at=utcnow() + timedelta(hours=1))
     assert run(app) == {}
     assert nudge_of(nudge_id).status == "scheduled" and push_service.messages == []
 
 
 def test_gone_subscription_is_deleted_and_the_nudge_stays_in_the_inbox(app, user, push_service,
-                                                                      add_nudge, nudge_of):
+                                                                      nudge_of):
     gone = push_service.device("gone")
     push_service.statuses = {gone.path: (410, {})}
     subscribe(user, gone)
-    nudge_id = add_nudge(user)
+    nudge_id = make_nudge(app, user.user["id"])
     assert run(app) == {"sent": 1}
     assert gone.endpoint not in endpoints(app)
     assert nudge_of(nudge_id).status == "sent"
 
 
-def test_without_any_subscription_a_nudge_is_marked_sent_for_the_inbox(app, user, add_nudge):
-    nudge_id = add_nudge(user)
+def test_without_any_subscription_a_nudge_is_marked_sent_for_the_inbox(app, user):
+    nudge_id = make_nudge(app, user.user["id"])
     assert run(app) == {"sent": 1}
     [listed] = user.get("/api/nudges").get_json()
     assert listed["id"] == str(nudge_id) and listed["status"] == "sent"
 
 
-def test_503_with_retry_after_is_retried_after_that_wait(app, user, push_service, add_nudge,
-                                                         nudge_of):
+def test_503_with_retry_after_is_retried_after_that_wait(app, user, push_service, nudge_of):
     busy = push_service.device("busy")
     push_service.statuses = {busy.path: (503, {"Retry-After": "120"})}
     subscribe(user, busy)
-    nudge_id = add_nudge(user)
+    nudge_id = make_nudge(app, user.user["id"])
     now = utcnow()
     assert run(app, now) == {"retry": 1}
     row = nudge_of(nudge_id)
@@ -112,11 +111,11 @@ def test_503_with_retry_after_is_retried_after_that_wait(app, user, push_service
     assert len(busy.received()) == 1
 
 
-def test_five_failed_tries_leave_the_nudge_failed(app, user, push_service, add_nudge, nudge_of):
+def test_five_failed_tries_leave_the_nudge_failed(app, user, push_service, nudge_of):
     broken = push_service.device("down")
     push_service.statuses = {broken.path: (500, {})}
     subscribe(user, broken)
-    nudge_id = add_nudge(user)
+    nudge_id = make_nudge(app, user.user["id"])
     now, results = utcnow(), []
     for _ in range(5):
         results.append(run(app, now))
@@ -130,11 +129,11 @@ def test_five_failed_tries_leave_the_nudge_failed(app, user, push_service, add_n
         assert db.session.execute(select(PushSubscription.disabled_at)).scalar_one() is None
 
 
-def test_backoff_doubles_between_tries(app, user, push_service, add_nudge, nudge_of):
+def test_backoff_doubles_between_tries(app, user, push_service, nudge_of):
     down = push_service.device("down")
     push_service.statuses = {down.path: (500, {})}
     subscribe(user, down)
-    nudge_id = add_nudge(user)
+    nudge_id = make_nudge(app, user.user["id"])
     now, waits = utcnow(), []
     for _ in range(3):
         run(app, now)
@@ -144,10 +143,10 @@ def test_backoff_doubles_between_tries(app, user, push_service, add_nudge, nudge
     assert waits == [30, 60, 120]
 
 
-def test_an_expired_lease_is_claimed_again(app, user, push_service, add_nudge, nudge_of):
+def test_an_expired_lease_is_claimed_again(app, user, push_service, nudge_of):
     phone = push_service.device("phone")
     subscribe(user, phone)
-    nudge_id = add_nudge(user)
+    nudge_id = make_nudge(app, user.user["id"])
     now = utcnow()
     with app.app_context():
         [claimed] = dispatcher.claim(now)  # ...and this worker dies before sending
@@ -158,26 +157,26 @@ def test_an_expired_lease_is_claimed_again(app, user, push_service, add_nudge, n
 
 
 def test_a_nudge_more_than_12_hours_overdue_is_cancelled_not_sent(app, user, push_service,
-                                                                  add_nudge, nudge_of):
+                                                                  nudge_of):
     phone = push_service.device("phone")
     subscribe(user, phone)
-    nudge_id = add_nudge(user, due_at=utcnow() - timedelta(hours=13))
+    nudge_id = make_nudge(app, user.user["id"], due_at=utcnow() - timedelta(hours=13))
     assert run(app) == {}
     assert nudge_of(nudge_id).status == "cancelled" and phone.received() == []
 
 
-def test_a_dismissed_nudge_is_not_sent(app, user, push_service, add_nudge, nudge_of):
+def test_a_dismissed_nudge_is_not_sent(app, user, push_service, nudge_of):
     phone = push_service.device("phone")
     subscribe(user, phone)
-    nudge_id = add_nudge(user)
+    nudge_id = make_nudge(app, user.user["id"])
     user.patch(f"/api/nudges/{nudge_id}", {"dismissed": True})
     run(app)
     assert nudge_of(nudge_id).status == "cancelled" and phone.received() == []
 
 
-def test_two_dispatchers_never_claim_one_nudge_twice(app, user, add_nudge):
+def test_two_dispatchers_never_claim_one_nudge_twice(app, user):
     for _ in range(60):
-        add_nudge(user)
+        make_nudge(app, user.user["id"])
     claimed, start = [[], []], threading.Barrier(2)
 
     def worker(mine):
@@ -198,10 +197,10 @@ def test_two_dispatchers_never_claim_one_nudge_twice(app, user, add_nudge):
         assert first and second  # SKIP LOCKED lets both make progress
 
 
-def test_run_once_command_sends_what_is_due(app, user, push_service, add_nudge):
+def test_run_once_command_sends_what_is_due(app, user, push_service):
     phone = push_service.device("phone")
     subscribe(user, phone)
-    add_nudge(user)
+    make_nudge(app, user.user["id"])
     result = app.test_cli_runner().invoke(args=["nudges", "run-once", "--no-sweep"])
     assert result.exit_code == 0, result.output
     assert "1 sent" in result.output and len(phone.received()) == 1
@@ -234,10 +233,10 @@ def test_the_worker_stops_cleanly_on_sigterm(app, database_url, tmp_path):
 
 
 def test_a_nudge_whose_lease_ran_out_before_its_turn_is_left_for_the_next_claim(
-        app, user, push_service, add_nudge, nudge_of):
+        app, user, push_service, nudge_of):
     phone = push_service.device("phone")
     subscribe(user, phone)
-    nudge_id = add_nudge(user, due_at=utcnow() - timedelta(minutes=10))
+    nudge_id = make_nudge(app, user.user["id"], due_at=utcnow() - timedelta(minutes=10))
     long_ago = utcnow() - timedelta(minutes=5)
     with app.app_context():
         batch = dispatcher.claim(long_ago)  # a batch so slow its lease is already over

@@ -2,6 +2,7 @@
 import uuid
 
 from backend.models import utcnow
+from tests.factories import make_nudge
 
 from .conftest import sign_up
 
@@ -113,13 +114,14 @@ def test_the_sweep_plans_what_writes_did_not_and_then_changes_nothing(app):
     assert {"reflect", "support", "apply"} <= {n["kind"] for n in nudges(client).values()}
 
 
-def test_a_second_row_for_one_users_nudge_key_is_refused_by_the_database(user, other_user,
-                                                                          add_nudge, nudge_of):
+def test_a_second_row_for_one_users_nudge_key_is_refused_by_the_database(app, user, other_user,
+                                                                          nudge_of):
     import pytest
     from sqlalchemy.exc import IntegrityError
 
-    first = add_nudge(user, key="reflect:one")
-    add_nudge(other_user, key="reflect:one")  # the same key is fine for someone else
+    first = make_nudge(app, user.user["id"], dedupe_key="reflect:one")
+    # The same key is fine for someone else.
+    make_nudge(app, other_user.user["id"], dedupe_key="reflect:one")
     with pytest.raises(IntegrityError):
-        add_nudge(user, key="reflect:one")
+        make_nudge(app, user.user["id"], dedupe_key="reflect:one")
     assert nudge_of(first).dedupe_key == "reflect:one"

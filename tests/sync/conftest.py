@@ -6,7 +6,6 @@ examples, for a run before a change to the protocol) or `quick` (25).
 The settings apply to this folder's tests only.
 """
 import os
-import uuid
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -30,15 +29,6 @@ def sync_settings(http=False):
     return settings(deadline=None, stateful_step_count=25, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
                     **chosen)
-
-
-def mutation(entity="rejections", op="upsert", record_id=None, fields=None, mutation_id=None):
-    """A sync mutation with fresh ids unless given."""
-    item = {"mutation_id": str(mutation_id or uuid.uuid4()), "entity": entity, "op": op,
-            "id": str(record_id or uuid.uuid4())}
-    if fields is not None:
-        item["fields"] = fields
-    return item
 
 
 def sync(client, mutations=(), cursor=None, limit=None, status=200):

@@ -8,8 +8,9 @@ import uuid
 
 import pytest
 
-from .conftest import added_rows, mutation, sync
-from .test_sync_api import _make_nudge
+from tests.factories import make_nudge, mutation
+
+from .conftest import added_rows, sync
 
 GOOD = {"mutation_id": "0b7e8c52-3d1f-4a36-9b4e-5c0c8d1e2f30", "entity": "checkins",
         "op": "upsert", "id": "6a1f3c9e-2b7d-4e58-8f0a-1c2d3e4f5a6b", "fields": {"mood": 3}}
@@ -280,7 +281,7 @@ def test_sync_upsert_on_a_deleted_record_is_gone(user, snapshot):
 
 
 def test_sync_nudge_fields_a_client_may_not_write_are_forbidden(app, user, snapshot):
-    nudge_id = _make_nudge(app, user)
+    nudge_id = make_nudge(app, user.user["id"])
     error = _one_refused(user, mutation("nudges", record_id=nudge_id,
                                         fields={"title": "Mine now", "read": True}), snapshot)
     assert error == {"code": "forbidden",
@@ -289,7 +290,7 @@ def test_sync_nudge_fields_a_client_may_not_write_are_forbidden(app, user, snaps
 
 
 def test_sync_client_cannot_delete_a_nudge(app, user, snapshot):
-    nudge_id = _make_nudge(app, user)
+    nudge_id = make_nudge(app, user.user["id"])
     error = _one_refused(user, mutation("nudges", "delete", nudge_id), snapshot)
     assert error == {"code": "forbidden",
                      "message": "Nudges cannot be deleted; dismiss them instead."}

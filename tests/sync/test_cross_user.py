@@ -3,7 +3,9 @@ import uuid
 
 import pytest
 
-from .conftest import mutation, sync
+from tests.factories import make_nudge, mutation
+
+from .conftest import sync
 
 
 @pytest.fixture
@@ -55,9 +57,7 @@ def test_sync_reference_to_another_users_record_is_a_validation_error(user, thei
 
 
 def test_sync_another_users_nudge_is_not_found(app, user, other_user, snapshot):
-    from .test_sync_api import _make_nudge
-
-    nudge_id = _make_nudge(app, other_user)
+    nudge_id = make_nudge(app, other_user.user["id"])
     before = snapshot()
     answer = sync(user, [mutation("nudges", record_id=nudge_id, fields={"read": True})])
     assert answer["rejected"][0]["error"] == {"code": "not_found", "message": "No such record."}

@@ -9,7 +9,9 @@ import json
 import re
 from pathlib import Path
 
-from .conftest import mutation, sync
+from tests.factories import mutation
+
+from .conftest import sync
 
 DOC = Path(__file__).parents[2] / "docs" / "sync.md"
 

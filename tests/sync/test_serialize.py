@@ -9,9 +9,9 @@ from sqlalchemy import select
 from backend.extensions import db
 from backend.services.entities import ENTITIES
 from backend.sync.serialize import RecordSerializer, converter_for
+from tests.factories import make_nudge, mutation
 
-from .conftest import mutation, sync
-from .test_sync_api import _make_nudge
+from .conftest import sync
 
 FULL = {
     "applications": {"company": "Acme ✓", "role": "Engineer", "url": "https://acme.example/jobs/1",
@@ -46,10 +46,10 @@ def test_fast_serializer_equals_schema_dump_for_every_entity(app, user):
     answer = sync(user, items)
     assert answer["rejected"] == [r for r in answer["rejected"]
                                   if r["error"]["code"] == "conflict"]  # second active break
-    _make_nudge(app, user)
-    _make_nudge(app, user, sent_at=datetime(2026, 2, 7, 9, 0, tzinfo=timezone.utc),
-                read_at=datetime.now(timezone.utc), dismissed_at=datetime.now(timezone.utc),
-                lease_until=datetime.now(timezone.utc) + timedelta(minutes=2), attempts=3)
+    make_nudge(app, user.user["id"])
+    make_nudge(app, user.user["id"], sent_at=datetime(2026, 2, 7, 9, 0, tzinfo=timezone.utc),
+               read_at=datetime.now(timezone.utc), dismissed_at=datetime.now(timezone.utc),
+               lease_until=datetime.now(timezone.utc) + timedelta(minutes=2), attempts=3)
 
     compared = set()
     with app.app_context():

@@ -1,7 +1,9 @@
 """POST /api/sync: the protocol's behaviours, one per test (SPEC §5)."""
 import uuid
 
-from .conftest import mutation, sync
+from tests.factories import make_nudge, mutation
+
+from .conftest import sync
 
 
 def test_sync_upsert_creates_the_record_with_the_client_id(user):
@@ -217,7 +219,7 @@ def test_sync_rejection_linked_to_application_marks_it_rejected(user):
 
 
 def test_sync_nudge_marks_are_allowed(app, user):
-    nudge_id = _make_nudge(app, user)
+    nudge_id = make_nudge(app, user.user["id"])
     answer = sync(user, [mutation("nudges", record_id=nudge_id, fields={"read": True})])
     assert answer["rejected"] == []
     [change] = answer["changes"]
@@ -246,24 +248,6 @@ def test_sync_is_in_the_openapi_document(client):
         "$ref"].endswith("/SyncResponse")
     assert set(document["components"]["schemas"]["SyncResponse"]["properties"]) == {
         "applied", "rejected", "changes", "cursor", "has_more"}
-
-
-def _make_nudge(app, user, **extra):
-    from datetime import timedelta
-
-    from backend.extensions import db
-    from backend.models import Nudge, utcnow
-    from backend.services.records import bump_version
-
-    with app.app_context():
-        user_id = uuid.UUID(user.user["id"])
-        nudge = Nudge(id=uuid.uuid4(), user_id=user_id, version=bump_version(user_id),
-                      kind="reflect", title="A moment to reflect", body="How did it go?",
-                      url="/", due_at=utcnow() + timedelta(hours=1), status="scheduled",
-                      dedupe_key=f"reflect:{uuid.uuid4()}", **extra)
-        db.session.add(nudge)
-        db.session.commit()
-        return nudge.id
 
 
 def test_sync_forgets_applied_ids_after_30_days(app, user, count_rows):
