@@ -7,7 +7,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from backend import create_app
 from backend.extensions import db
 from backend.models import Nudge
-from tests.helpers import ApiClient
 from tests.push.fake_push_service import FakePushService
 
 
@@ -37,7 +36,3 @@ def nudge_of(app):
             db.session.expunge(row)
             return row
     return get
-
-
-def sign_up(app, **extra):
-    return ApiClient(app.test_client()).register(**extra)

@@ -10,6 +10,7 @@ from backend.models import Nudge, PushSubscription, utcnow
 from backend.nudges import dispatcher
 from backend.push import sender_for
 from tests.factories import make_nudge
+from tests.helpers import sign_up
 
 
 def run(app, now=None):
@@ -50,8 +51,6 @@ def test_a_due_nudge_is_delivered_once_to_every_device_encrypted(app, user, push
 
 def test_a_batch_is_sent_several_nudges_at_once_each_exactly_once(app, push_service, nudge_of):
     from backend.push.sender import CONCURRENCY
-
-    from .conftest import sign_up
 
     push_service.delay = 0.2  # a distant push service: sends overlap while they wait
     people = [sign_up(app) for _ in range(4)]

@@ -3,8 +3,7 @@ import uuid
 
 from backend.models import utcnow
 from tests.factories import make_nudge
-
-from .conftest import sign_up
+from tests.helpers import sign_up
 
 
 def nudges(client):

@@ -9,8 +9,9 @@ import uuid
 import pytest
 
 from tests.factories import make_nudge, mutation
+from tests.helpers import added_rows
 
-from .conftest import added_rows, sync
+from .helpers import sync
 
 GOOD = {"mutation_id": "0b7e8c52-3d1f-4a36-9b4e-5c0c8d1e2f30", "entity": "checkins",
         "op": "upsert", "id": "6a1f3c9e-2b7d-4e58-8f0a-1c2d3e4f5a6b", "fields": {"mood": 3}}

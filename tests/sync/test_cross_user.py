@@ -5,7 +5,7 @@ import pytest
 
 from tests.factories import make_nudge, mutation
 
-from .conftest import sync
+from .helpers import sync
 
 
 @pytest.fixture

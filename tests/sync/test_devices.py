@@ -12,7 +12,7 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, rule,
                                  run_state_machine_as_test)
 from werkzeug.serving import make_server
 
-from .conftest import sync_settings
+from .helpers import sync_settings
 from .devices import (INVALID, TOMBSTONE, Device, FlaskTransport, HttpTransport, Oracle,
                       full_state, new_user_with_sessions)
 

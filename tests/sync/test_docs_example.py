@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tests.factories import mutation
 
-from .conftest import sync
+from .helpers import sync
 
 DOC = Path(__file__).parents[2] / "docs" / "sync.md"
 

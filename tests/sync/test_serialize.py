@@ -11,7 +11,7 @@ from backend.services.entities import ENTITIES
 from backend.sync.serialize import RecordSerializer, converter_for
 from tests.factories import make_nudge, mutation
 
-from .conftest import sync
+from .helpers import sync
 
 FULL = {
     "applications": {"company": "Acme ✓", "role": "Engineer", "url": "https://acme.example/jobs/1",

@@ -3,7 +3,7 @@ import uuid
 
 from tests.factories import make_nudge, mutation
 
-from .conftest import sync
+from .helpers import sync
 
 
 def test_sync_upsert_creates_the_record_with_the_client_id(user):
