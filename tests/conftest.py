@@ -79,16 +79,39 @@ def _empty_postgres(url):
 
 
 @pytest.fixture
-def app(database_url):
-    app = create_app({"REBOUND_ENV": "testing", "DATABASE_URL": database_url})
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+def make_app():
+    """Builds apps: `make_app(database_url, **config)` is create_app in the testing profile
+    (unless config sets REBOUND_ENV) on that database, with `config` on top. Every app
+    made closes its database connections at teardown."""
+    made = []
+
+    def make(database_url, **config):
+        app = create_app({"REBOUND_ENV": "testing", "DATABASE_URL": database_url, **config})
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app, database_url):
+    """The app in the testing profile on this test's database."""
+    return make_app(database_url)
 
 
 @pytest.fixture
 def client(app):
+    """An API client of the app, signed out."""
     return ApiClient(app.test_client())
+
+
+@pytest.fixture
+def runner(app):
+    """Runs the app's CLI commands: `runner.invoke(args=[...])`."""
+    return app.test_cli_runner()
 
 
 @pytest.fixture

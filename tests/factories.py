@@ -4,7 +4,10 @@ Client-written records go through the API (`make_record`), so they get every rul
 real write gets; nudges are written by the server only, so `make_nudge` puts one
 straight into the table, as reconcile would.
 """
+import base64
 import uuid
+
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from backend.extensions import db
 from backend.models import Nudge, utcnow
@@ -61,6 +64,12 @@ def make_nudge(app, user_id, **fields):
         db.session.add(row)
         db.session.commit()
         return row.id
+
+
+def vapid_private_key():
+    """A new VAPID private key, as VAPID_PRIVATE_KEY takes it (the raw P-256 number, base64url)."""
+    private = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
+    return base64.urlsafe_b64encode(private.to_bytes(32, "big")).rstrip(b"=").decode()
 
 
 def mutation(entity="rejections", op="upsert", record_id=None, fields=None, mutation_id=None):

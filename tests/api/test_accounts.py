@@ -210,8 +210,7 @@ def test_delete_account_removes_every_row_and_ends_the_cookie(app, user, other_u
              401, "unauthorized")
 
 
-def test_operator_can_set_a_password_from_the_command_line(app, user):
-    runner = app.test_cli_runner()
+def test_operator_can_set_a_password_from_the_command_line(app, runner, user):
     result = runner.invoke(args=["users", "set-password", user.email],
                            input="a brand new password\na brand new password\n")
     assert result.exit_code == 0, result.output

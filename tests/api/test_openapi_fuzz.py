@@ -8,7 +8,6 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
-from backend import create_app
 from tests.factories import SAMPLES, make_nudge
 from tests.helpers import PASSWORD, ApiClient
 
@@ -17,9 +16,9 @@ FUZZ_EMAIL = "fuzz@example.org"
 
 
 @pytest.fixture
-def fuzz_app(database_url):
-    app = create_app({"REBOUND_ENV": "testing", "DATABASE_URL": database_url,
-                      "RATELIMIT_ENABLED": False})
+def fuzz_app(make_app, database_url):
+    """An app without rate limits (the fuzzer signs in once per case), with the fuzz user."""
+    app = make_app(database_url, RATELIMIT_ENABLED=False)
     ApiClient(app.test_client()).register(email=FUZZ_EMAIL)
     return app
 

@@ -4,8 +4,6 @@ import time
 
 import pytest
 
-from backend import create_app
-from backend.extensions import db
 from tests.helpers import PASSWORD, ApiClient, error_of
 from tests.mail_sink import running_inbox
 
@@ -15,19 +13,16 @@ PUBLIC_URL = "https://rebound.example"
 
 @pytest.fixture
 def inbox():
+    """A real SMTP server on 127.0.0.1 that keeps every message it receives."""
     with running_inbox() as handler:
         yield handler
 
 
 @pytest.fixture
-def app(database_url, inbox):
-    app = create_app({"REBOUND_ENV": "testing", "DATABASE_URL": database_url,
-                      "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": inbox.port,
-                      "MAIL_DEFAULT_SENDER": "Rebound <hello@rebound.example>",
-                      "PUBLIC_URL": PUBLIC_URL})
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+def app(make_app, database_url, inbox):
+    """The app on this test's database, sending its mail to `inbox`."""
+    return make_app(database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=inbox.port,
+                    MAIL_DEFAULT_SENDER="Rebound <hello@rebound.example>", PUBLIC_URL=PUBLIC_URL)
 
 
 def token_in(message):
@@ -179,8 +174,8 @@ def test_asking_is_limited_per_email(app, client, user, inbox, db_state):
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_without_a_mail_server_reset_is_not_available(database_url):
-    app = create_app({"REBOUND_ENV": "testing", "DATABASE_URL": database_url})
+def test_without_a_mail_server_reset_is_not_available(make_app, database_url):
+    app = make_app(database_url)
     client = ApiClient(app.test_client())
     client.register(email="sam@example.org")
     body = error_of(client.post("/api/auth/reset", {"email": "sam@example.org"}),
@@ -191,11 +186,11 @@ def test_without_a_mail_server_reset_is_not_available(database_url):
     assert client.get("/api/me").status_code == 200
 
 
-def test_production_with_mail_needs_a_public_url(monkeypatch):
+def test_production_with_mail_needs_a_public_url(make_app, monkeypatch):
     settings = {"REBOUND_ENV": "production", "SECRET_KEY": "s" * 32,
                 "VAPID_PRIVATE_KEY": "k", "VAPID_PUBLIC_KEY": "k",
-                "VAPID_SUBJECT": "mailto:ops@example.org", "MAIL_SERVER": "smtp.example.org",
-                "DATABASE_URL": "sqlite://"}
+                "VAPID_SUBJECT": "mailto:ops@example.org", "MAIL_SERVER": "smtp.example.org"}
     with pytest.raises(RuntimeError, match="PUBLIC_URL"):
-        create_app(settings)
-    assert create_app({**settings, "PUBLIC_URL": PUBLIC_URL}).config["PUBLIC_URL"] == PUBLIC_URL
+        make_app("sqlite://", **settings)
+    app = make_app("sqlite://", **settings, PUBLIC_URL=PUBLIC_URL)
+    assert app.config["PUBLIC_URL"] == PUBLIC_URL

@@ -4,7 +4,6 @@ import uuid
 
 import pytest
 
-from backend import create_app
 from tests.helpers import PASSWORD, ApiClient, error_of
 
 
@@ -48,9 +47,8 @@ def test_login_allows_25_per_hour_per_email_from_any_ip(client, user):
     assert wrong_login(client, "other@example.org", ip="10.0.2.1").status_code == 401
 
 
-def test_limits_can_be_turned_off_for_load_tests(database_url):
-    app = create_app({"REBOUND_ENV": "testing", "DATABASE_URL": database_url,
-                      "RATELIMIT_ENABLED": False})
+def test_limits_can_be_turned_off_for_load_tests(make_app, database_url):
+    app = make_app(database_url, RATELIMIT_ENABLED=False)
     client = ApiClient(app.test_client())
     for _ in range(30):
         assert wrong_login(client, "x@example.org").status_code == 401
@@ -58,6 +56,7 @@ def test_limits_can_be_turned_off_for_load_tests(database_url):
 
 @pytest.fixture
 def redis_url():
+    """TEST_REDIS_URL; the test is skipped without it."""
     url = os.environ.get("TEST_REDIS_URL")
     if not url:
         print("SKIPPED: TEST_REDIS_URL is not set, so the Redis rate-limit storage is untested")
@@ -65,21 +64,19 @@ def redis_url():
     return url
 
 
-def test_login_limit_is_shared_through_redis(redis_url, database_url):
+def test_login_limit_is_shared_through_redis(make_app, redis_url, database_url):
     import redis
 
     # A fresh address per run keeps runs apart (Flask-Limiter keeps the first key prefix
     # it was given for the life of the process, so a prefix cannot do it).
     n = uuid.uuid4().int
     ip = f"10.{n % 250}.{(n >> 8) % 250}.{(n >> 16) % 250}"
-    config = {"REBOUND_ENV": "testing", "DATABASE_URL": database_url,
-              "RATELIMIT_STORAGE_URI": redis_url}
-    first = ApiClient(create_app(config).test_client())
+    first = ApiClient(make_app(database_url, RATELIMIT_STORAGE_URI=redis_url).test_client())
     for n in range(25):
         assert wrong_login(first, f"r{n}-{ip}@example.org", ip=ip).status_code == 401
     # A new app opens its own storage (as another gunicorn worker would): with memory
     # storage it would start from zero; through Redis it sees the 25 attempts.
-    second = ApiClient(create_app(config).test_client())
+    second = ApiClient(make_app(database_url, RATELIMIT_STORAGE_URI=redis_url).test_client())
     error_of(wrong_login(second, "last@example.org", ip=ip), 429, "rate_limited")
     store = redis.Redis.from_url(redis_url)
     keys = store.keys(f"*{ip}*")

@@ -196,11 +196,11 @@ def test_two_dispatchers_never_claim_one_nudge_twice(app, user):
         assert first and second  # SKIP LOCKED lets both make progress
 
 
-def test_run_once_command_sends_what_is_due(app, user, push_service):
+def test_run_once_command_sends_what_is_due(app, runner, user, push_service):
     phone = push_service.device("phone")
     subscribe(user, phone)
     make_nudge(app, user.user["id"])
-    result = app.test_cli_runner().invoke(args=["nudges", "run-once", "--no-sweep"])
+    result = runner.invoke(args=["nudges", "run-once", "--no-sweep"])
     assert result.exit_code == 0, result.output
     assert "1 sent" in result.output and len(phone.received()) == 1
 

@@ -1,15 +1,12 @@
 """POST /api/push/test through the real sender: pywebpush encrypts (aes128gcm), signs
 (VAPID), and a fake push service on 127.0.0.1 decrypts what arrives."""
-import base64
-
 import pytest
-from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import select
 
-from backend import create_app
 from backend.extensions import db
 from backend.models import PushSubscription
 from backend.push.sender import MAX_BODY, classify, payload
+from tests.factories import vapid_private_key
 from tests.helpers import ApiClient, error_of
 
 from .fake_push_service import FakePushService, verify_vapid
@@ -17,20 +14,21 @@ from .fake_push_service import FakePushService, verify_vapid
 
 @pytest.fixture
 def push_service():
+    """A fake push service on 127.0.0.1 that decrypts what it receives."""
     with FakePushService() as service:
         yield service
 
 
 @pytest.fixture
-def push_app(database_url):
-    private = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
-    raw = base64.urlsafe_b64encode(private.to_bytes(32, "big")).rstrip(b"=").decode()
-    return create_app({"REBOUND_ENV": "testing", "DATABASE_URL": database_url,
-                       "PUSH_ALLOW_HTTP": True, "VAPID_PRIVATE_KEY": raw})
+def push_app(make_app, database_url):
+    """The app on this test's database, pushing over plain HTTP to a loopback push
+    service, with a VAPID key of its own."""
+    return make_app(database_url, PUSH_ALLOW_HTTP=True, VAPID_PRIVATE_KEY=vapid_private_key())
 
 
 @pytest.fixture
 def push_user(push_app):
+    """An API client of push_app, signed in as a new user."""
     return ApiClient(push_app.test_client()).register()
 
 
