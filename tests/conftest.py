@@ -12,7 +12,7 @@ from sqlalchemy import make_url
 from backend import create_app
 from backend.extensions import db
 
-from .helpers import ApiClient
+from .helpers import ApiClient, sign_up
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -115,15 +115,15 @@ def runner(app):
 
 
 @pytest.fixture
-def user(app):
-    """A signed-in user."""
-    return ApiClient(app.test_client()).register()
+def signed_in(app):
+    """An API client signed in as a new user (`.user` and `.email` say who)."""
+    return sign_up(app)
 
 
 @pytest.fixture
-def other_user(app):
-    """A second signed-in user, whose records the first must never reach."""
-    return ApiClient(app.test_client()).register()
+def other_signed_in(app):
+    """An API client signed in as a second user, whose records the first must never reach."""
+    return sign_up(app)
 
 
 @pytest.fixture

@@ -60,8 +60,8 @@ def test_unknown_api_paths_are_json_404(client, path):
     error_of(client.post(path, {}), 404, "not_found")
 
 
-def test_wrong_method_is_405_with_allow(user):
-    response = user.put("/api/rejections", {"company": "Acme"})
+def test_wrong_method_is_405_with_allow(signed_in):
+    response = signed_in.put("/api/rejections", {"company": "Acme"})
     error_of(response, 405, "method_not_allowed")
     assert "POST" in response.headers["Allow"]
 

@@ -23,7 +23,7 @@ def fuzz_app(make_app, database_url):
     return app
 
 
-def signed_in(app):
+def sign_in(app):
     # A fresh sign-in per case: a fuzzed logout must not blind the cases after it.
     client = ApiClient(app.test_client())
     response = client.post("/api/auth/login", {"email": FUZZ_EMAIL, "password": PASSWORD})
@@ -69,7 +69,7 @@ def test_api_never_fails_and_keeps_its_documented_shapes(fuzz_app):
         @settings(max_examples=EXAMPLES, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
         def check(case, real):
-            owner = signed_in(fuzz_app)
+            owner = sign_in(fuzz_app)
             if real:
                 aim_at_real_records(fuzz_app, owner, case)
             cookies = {"rebound_session": owner.client.get_cookie("rebound_session").value}

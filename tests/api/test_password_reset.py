@@ -37,28 +37,28 @@ def ask(client, address):
     return client.post("/api/auth/reset", {"email": address})
 
 
-def test_a_reset_link_sets_a_new_password_once_and_signs_out_every_device(app, user, inbox,
+def test_a_reset_link_sets_a_new_password_once_and_signs_out_every_device(app, signed_in, inbox,
                                                                            db_state):
     laptop = ApiClient(app.test_client())
-    assert laptop.post("/api/auth/login", {"email": user.email,
+    assert laptop.post("/api/auth/login", {"email": signed_in.email,
                                            "password": PASSWORD}).status_code == 200
     stranger = ApiClient(app.test_client())
-    response = ask(stranger, user.email.upper())
+    response = ask(stranger, signed_in.email.upper())
     assert response.status_code == 202 and response.get_data() == b""
     [message] = inbox.wait_for(1)
-    assert message["To"] == user.email
+    assert message["To"] == signed_in.email
     assert message["From"] == "Rebound <hello@rebound.example>"
     assert "within the next hour" in message.get_content()
     token = token_in(message)
 
     assert stranger.post("/api/auth/reset/confirm",
                          {"token": token, "new_password": NEW_PASSWORD}).status_code == 204
-    for device in (user, laptop):
+    for device in (signed_in, laptop):
         error_of(device.get("/api/me"), 401, "unauthorized")
     assert stranger.get("/api/me").status_code == 401  # confirming does not sign in
-    error_of(stranger.post("/api/auth/login", {"email": user.email, "password": PASSWORD}),
+    error_of(stranger.post("/api/auth/login", {"email": signed_in.email, "password": PASSWORD}),
              401, "unauthorized")
-    assert stranger.post("/api/auth/login", {"email": user.email,
+    assert stranger.post("/api/auth/login", {"email": signed_in.email,
                                              "password": NEW_PASSWORD}).status_code == 200
 
     before = db_state()
@@ -69,20 +69,20 @@ def test_a_reset_link_sets_a_new_password_once_and_signs_out_every_device(app, u
     assert db_state() == before
 
 
-def test_an_unknown_email_gets_the_same_answer_and_no_mail(app, client, user, inbox, db_state):
+def test_an_unknown_email_gets_the_same_answer_and_no_mail(app, client, signed_in, inbox, db_state):
     before = db_state()
     unknown = ask(client, "nobody@example.org")
-    known = ask(client, user.email)
+    known = ask(client, signed_in.email)
     assert (unknown.status_code, unknown.get_data()) == (known.status_code, known.get_data())
     assert unknown.status_code == 202
     inbox.wait_for(1)
     time.sleep(0.3)  # room for a second message, were one ever sent
-    assert [m["To"] for m in inbox.messages] == [user.email]
+    assert [m["To"] for m in inbox.messages] == [signed_in.email]
     assert db_state() == before
 
 
-def test_a_link_expires_after_an_hour(app, client, user, inbox, monkeypatch, db_state):
-    ask(client, user.email)
+def test_a_link_expires_after_an_hour(app, client, signed_in, inbox, monkeypatch, db_state):
+    ask(client, signed_in.email)
     token = token_in(inbox.wait_for(1)[0])
     later = time.time() + 60 * 60 + 5
     monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
@@ -92,18 +92,18 @@ def test_a_link_expires_after_an_hour(app, client, user, inbox, monkeypatch, db_
                     422, "validation_error")
     assert set(body["fields"]) == {"token"}
     assert db_state() == before
-    assert user.get("/api/me").status_code == 200
+    assert signed_in.get("/api/me").status_code == 200
 
 
-def test_a_link_stops_working_once_the_password_changes(app, client, user, inbox):
-    ask(client, user.email)
+def test_a_link_stops_working_once_the_password_changes(app, client, signed_in, inbox):
+    ask(client, signed_in.email)
     token = token_in(inbox.wait_for(1)[0])
-    assert user.post("/api/me/password", {"current_password": PASSWORD,
-                                          "new_password": NEW_PASSWORD}).status_code == 204
+    assert signed_in.post("/api/me/password", {"current_password": PASSWORD,
+                                               "new_password": NEW_PASSWORD}).status_code == 204
     error_of(client.post("/api/auth/reset/confirm",
                          {"token": token, "new_password": "yet another password"}),
              422, "validation_error")
-    assert user.get("/api/me").status_code == 200
+    assert signed_in.get("/api/me").status_code == 200
 
 
 @pytest.mark.parametrize("token", [
@@ -112,7 +112,7 @@ def test_a_link_stops_working_once_the_password_changes(app, client, user, inbox
     # Well formed, signed with another secret.
     "eyJ1c2VyIjoiMDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAwIn0.ZzZzZw.c2lnbmF0dXJl",
 ])
-def test_a_forged_token_is_refused_and_changes_nothing(app, client, user, db_state, token):
+def test_a_forged_token_is_refused_and_changes_nothing(app, client, signed_in, db_state, token):
     before = db_state()
     body = error_of(client.post("/api/auth/reset/confirm",
                                 {"token": token, "new_password": NEW_PASSWORD}),
@@ -121,11 +121,11 @@ def test_a_forged_token_is_refused_and_changes_nothing(app, client, user, db_sta
     assert db_state() == before
 
 
-def test_a_token_signed_with_another_secret_is_refused(app, client, user, db_state):
+def test_a_token_signed_with_another_secret_is_refused(app, client, signed_in, db_state):
     from backend.services.password_reset import token_for
     from backend.services.accounts import find_by_email
     with app.app_context():
-        forged = token_for("some other secret", find_by_email(user.email))
+        forged = token_for("some other secret", find_by_email(signed_in.email))
     before = db_state()
     error_of(client.post("/api/auth/reset/confirm", {"token": forged,
                                                      "new_password": NEW_PASSWORD}),
@@ -141,7 +141,7 @@ def test_a_token_signed_with_another_secret_is_refused(app, client, user, db_sta
     ("/api/auth/reset/confirm", {"new_password": NEW_PASSWORD}, {"token"}),
     ("/api/auth/reset/confirm", {"token": 5, "new_password": NEW_PASSWORD}, {"token"}),
 ])
-def test_bad_input_is_422_and_changes_nothing(app, client, user, inbox, db_state,
+def test_bad_input_is_422_and_changes_nothing(app, client, signed_in, inbox, db_state,
                                               path, body, fields):
     before = db_state()
     assert set(error_of(client.post(path, body), 422, "validation_error")["fields"]) == fields
@@ -149,10 +149,10 @@ def test_bad_input_is_422_and_changes_nothing(app, client, user, inbox, db_state
     assert inbox.messages == []
 
 
-def test_both_need_the_csrf_header(app, user, inbox, db_state):
+def test_both_need_the_csrf_header(app, signed_in, inbox, db_state):
     before = db_state()
     raw = app.test_client()
-    error_of(raw.post("/api/auth/reset", json={"email": user.email}), 403, "csrf")
+    error_of(raw.post("/api/auth/reset", json={"email": signed_in.email}), 403, "csrf")
     error_of(raw.post("/api/auth/reset/confirm", json={"token": "x",
                                                        "new_password": NEW_PASSWORD}),
              403, "csrf")
@@ -160,12 +160,12 @@ def test_both_need_the_csrf_header(app, user, inbox, db_state):
     assert inbox.messages == []
 
 
-def test_asking_is_limited_per_email(app, client, user, inbox, db_state):
+def test_asking_is_limited_per_email(app, client, signed_in, inbox, db_state):
     for n in range(5):
-        assert ask(ApiClient(app.test_client()), user.email).status_code == 202
+        assert ask(ApiClient(app.test_client()), signed_in.email).status_code == 202
     inbox.wait_for(5)
     before = db_state()
-    response = ask(client, user.email)
+    response = ask(client, signed_in.email)
     error_of(response, 429, "rate_limited")
     assert int(response.headers["Retry-After"]) > 0
     assert db_state() == before

@@ -25,22 +25,22 @@ def test_register_allows_5_per_30_minutes_per_ip(client, db_state):
     assert db_state() == before
 
 
-def test_login_allows_25_per_5_minutes_per_ip(client, user):
+def test_login_allows_25_per_5_minutes_per_ip(client, signed_in):
     for n in range(25):
         assert wrong_login(client, f"someone{n}@example.org").status_code == 401
-    response = client.post("/api/auth/login", {"email": user.email, "password": PASSWORD},
+    response = client.post("/api/auth/login", {"email": signed_in.email, "password": PASSWORD},
                            environ_base={"REMOTE_ADDR": "10.0.0.1"})
     error_of(response, 429, "rate_limited")
     assert int(response.headers["Retry-After"]) > 0
-    other_ip = client.post("/api/auth/login", {"email": user.email, "password": PASSWORD},
+    other_ip = client.post("/api/auth/login", {"email": signed_in.email, "password": PASSWORD},
                            environ_base={"REMOTE_ADDR": "10.0.0.2"})
     assert other_ip.status_code == 200
 
 
-def test_login_allows_25_per_hour_per_email_from_any_ip(client, user):
+def test_login_allows_25_per_hour_per_email_from_any_ip(client, signed_in):
     for n in range(25):
-        assert wrong_login(client, user.email.upper(), ip=f"10.0.1.{n}").status_code == 401
-    response = client.post("/api/auth/login", {"email": user.email, "password": PASSWORD},
+        assert wrong_login(client, signed_in.email.upper(), ip=f"10.0.1.{n}").status_code == 401
+    response = client.post("/api/auth/login", {"email": signed_in.email, "password": PASSWORD},
                            environ_base={"REMOTE_ADDR": "10.0.2.1"})
     error_of(response, 429, "rate_limited")
     assert "Retry-After" in response.headers
@@ -84,12 +84,12 @@ def test_login_limit_is_shared_through_redis(make_app, redis_url, database_url):
     store.delete(*keys)
 
 
-def test_a_rate_limited_login_signs_nobody_in_even_with_the_right_password(client, user,
+def test_a_rate_limited_login_signs_nobody_in_even_with_the_right_password(client, signed_in,
                                                                           db_state):
     for n in range(25):
         assert wrong_login(client, f"someone{n}@example.org", ip="10.0.3.1").status_code == 401
     before = db_state()
-    response = client.post("/api/auth/login", {"email": user.email, "password": PASSWORD},
+    response = client.post("/api/auth/login", {"email": signed_in.email, "password": PASSWORD},
                            environ_base={"REMOTE_ADDR": "10.0.3.1"})
     body = error_of(response, 429, "rate_limited")
     assert body["message"] == "Too many attempts. Please wait a little and try again."
