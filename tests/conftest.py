@@ -35,6 +35,7 @@ def _migrate(url):
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory):
+    """A migrated SQLite file, made once per run; each SQLite test gets a copy."""
     path = tmp_path_factory.mktemp("db") / "template.db"
     _migrate(f"sqlite:///{path}")
     return path
@@ -60,6 +61,8 @@ def postgres_url():
 
 @pytest.fixture(params=BACKENDS)
 def database_url(request, tmp_path):
+    """This test's database, migrated and empty: a fresh copy of the SQLite template, or
+    the run's PostgreSQL database with its tables emptied. Each test runs on both."""
     if request.param == "sqlite":
         path = tmp_path / "test.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)

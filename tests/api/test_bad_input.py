@@ -10,6 +10,7 @@ from tests.helpers import error_of
 
 @pytest.fixture
 def rejection(signed_in):
+    """A sample rejection of the signed-in user."""
     return make_record(signed_in, "rejections")
 
 

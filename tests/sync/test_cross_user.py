@@ -10,6 +10,7 @@ from .helpers import sync
 
 @pytest.fixture
 def their_contact(other_signed_in):
+    """The id of a contact the other user made through sync."""
     rid = uuid.uuid4()
     sync(other_signed_in, [mutation("contacts", record_id=rid, fields={"name": "Theirs"})])
     return rid
