@@ -3,10 +3,12 @@ service (PUSH_ALLOW_HTTP, a fresh VAPID key), the service itself, and nudges put
 straight into the table. Import the fixtures you use into the test module."""
 import base64
 import itertools
+import os
 import uuid
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import select
 
 from backend import create_app
@@ -18,6 +20,23 @@ from backend.versions import bump_version
 from tests.helpers import ApiClient
 
 from .fake_push_service import FakePushService
+
+BASE = "https://fcm.googleapis.com/fcm/send/"
+
+
+def b64(raw, padded=False):
+    text = base64.urlsafe_b64encode(raw).decode()
+    return text if padded else text.rstrip("=")
+
+
+def browser_keys():
+    point = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+        Encoding.X962, PublicFormat.UncompressedPoint)
+    return {"p256dh": b64(point), "auth": b64(os.urandom(16))}
+
+
+def subscription(endpoint=BASE + "abc123", keys=None, label="Phone"):
+    return {"endpoint": endpoint, "keys": keys or browser_keys(), "device_label": label}
 
 
 def vapid_key():
@@ -51,23 +70,23 @@ _addresses = itertools.count(1)
 
 
 def sign_up(app):
-    """A signed-in user, each from an address of their own (sign-ups are limited per IP)."""
+    """A signed-in signed_in, each from an address of their own (sign-ups are limited per IP)."""
     client = app.test_client()
     n = next(_addresses)
     client.environ_base["REMOTE_ADDR"] = f"10.9.{n // 250}.{n % 250}"
     return ApiClient(client).register()
 
 
-def subscribe(user, *devices):
+def subscribe(signed_in, *devices):
     for device in devices:
-        response = user.post("/api/push/subscriptions", device.subscription())
+        response = signed_in.post("/api/push/subscriptions", device.subscription())
         assert response.status_code == 201, response.get_json()
 
 
-def add_nudge(app, user, kind="apply"):
+def add_nudge(app, signed_in, kind="apply"):
     """A scheduled nudge due now, put straight into the table as reconcile would."""
     with app.app_context():
-        user_id = uuid.UUID(user.user["id"])
+        user_id = uuid.UUID(signed_in.user["id"])
         row = Nudge(user_id=user_id, version=bump_version(user_id), kind=kind,
                     title="Ready for one more?", body="One more application, no rush.",
                     url="/applications", due_at=utcnow(), status="scheduled",

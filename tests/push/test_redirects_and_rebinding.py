@@ -23,26 +23,26 @@ REAL_GETADDRINFO = socket.getaddrinfo
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 def test_a_redirect_is_not_followed_and_disables_the_subscription(push_app, push_service,
                                                                   second_listener, status):
-    user = sign_up(push_app)
+    signed_in = sign_up(push_app)
     phone = push_service.device("phone")
     push_service.redirect(phone, second_listener.url + "/internal/admin", status)
-    subscribe(user, phone)
-    response = user.post("/api/push/test")
+    subscribe(signed_in, phone)
+    response = signed_in.post("/api/push/test")
     assert response.status_code == 202
     assert response.get_json() == {"devices": 1, "delivered": 0}
     assert second_listener.arrivals == []
     assert push_service.arrivals == [("POST", phone.path)]
     row = subscription_rows(push_app)[phone.endpoint]
     assert row.disabled_at is not None and row.failure_count == 1
-    assert user.post("/api/push/test").get_json() == {"devices": 0, "delivered": 0}
+    assert signed_in.post("/api/push/test").get_json() == {"devices": 0, "delivered": 0}
 
 
 def test_the_worker_does_not_follow_a_redirect_either(push_app, push_service, second_listener):
-    user = sign_up(push_app)
+    signed_in = sign_up(push_app)
     phone, laptop = push_service.device("phone"), push_service.device("laptop")
     push_service.redirect(phone, second_listener.url + "/push/phone")
-    subscribe(user, phone, laptop)
-    nudge_id = add_nudge(push_app, user)
+    subscribe(signed_in, phone, laptop)
+    nudge_id = add_nudge(push_app, signed_in)
     assert run(push_app) == {"sent": 1}
     assert second_listener.arrivals == []
     assert [m["nudge_id"] for m in laptop.received()] == [str(nudge_id)]

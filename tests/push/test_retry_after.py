@@ -64,15 +64,15 @@ def test_odd_retry_after_answers_never_sink_a_batch(push_app, push_service):
 
 
 def test_the_test_push_answers_202_whatever_retry_after_says(push_app, push_service):
-    user = sign_up(push_app)
+    signed_in = sign_up(push_app)
     odd = []
     for name, (value, _wait) in list(ODD_ANSWERS.items())[:5]:
         device = push_service.device(name)
         push_service.answer(device, 429, Retry_After=value)
         odd.append(device)
     phone = push_service.device("phone")
-    subscribe(user, phone, *odd)
-    response = user.post("/api/push/test")
+    subscribe(signed_in, phone, *odd)
+    response = signed_in.post("/api/push/test")
     assert response.status_code == 202, response.get_data(as_text=True)
     assert response.get_json() == {"devices": 6, "delivered": 1}
     [message] = phone.received()

@@ -15,7 +15,7 @@ from backend.models import PushSubscription, Session
 from tests.helpers import PASSWORD, ApiClient
 from tests.mail_sink import running_inbox
 
-from .test_subscription_rules import subscription
+from .support import subscription
 
 NEW_PASSWORD = "a brand new password"
 
@@ -28,9 +28,9 @@ def sign_in(app, email, password=PASSWORD):
 
 
 @pytest.fixture
-def phone_and_laptop(app, user):
+def phone_and_laptop(app, signed_in):
     """One account signed in on two devices, each with its own push subscription."""
-    phone, laptop = user, sign_in(app, user.email)
+    phone, laptop = signed_in, sign_in(app, signed_in.email)
     for device, name in ((phone, "phone"), (laptop, "laptop")):
         response = device.post("/api/push/subscriptions",
                                subscription(f"https://fcm.googleapis.com/fcm/send/{name}"))
@@ -96,24 +96,24 @@ def test_a_password_change_deletes_the_other_devices_subscriptions(app, phone_an
 
 
 def test_signing_in_to_another_account_on_a_device_deletes_its_subscription(
-        app, phone_and_laptop, other_user):
+        app, phone_and_laptop, other_signed_in):
     phone, _laptop = phone_and_laptop
-    response = phone.post("/api/auth/login", {"email": other_user.email, "password": PASSWORD})
+    response = phone.post("/api/auth/login", {"email": other_signed_in.email, "password": PASSWORD})
     assert response.status_code == 200
     assert endpoints(app) == ["laptop"]
 
 
-def test_deleting_the_account_deletes_every_subscription(app, phone_and_laptop, other_user):
-    other_user.post("/api/push/subscriptions",
+def test_deleting_the_account_deletes_every_subscription(app, phone_and_laptop, other_signed_in):
+    other_signed_in.post("/api/push/subscriptions",
                     subscription("https://fcm.googleapis.com/fcm/send/stranger"))
     phone, _laptop = phone_and_laptop
     assert phone.delete("/api/me", {"password": PASSWORD}).status_code == 204
     assert endpoints(app) == ["stranger"]
 
 
-def test_the_operators_set_password_deletes_every_subscription(app, phone_and_laptop, user):
+def test_the_operators_set_password_deletes_every_subscription(app, phone_and_laptop, signed_in):
     result = app.test_cli_runner().invoke(
-        args=["users", "set-password", user.email, "--password", NEW_PASSWORD])
+        args=["users", "set-password", signed_in.email, "--password", NEW_PASSWORD])
     assert result.exit_code == 0, result.output
     assert endpoints(app) == []
 
