@@ -9,7 +9,7 @@ from .auth import init_login
 from .cli import register as register_cli
 from .database import configure_engine
 from .errors import register_error_handlers
-from .extensions import db, limiter, migrate
+from .extensions import compress, db, limiter, migrate
 from .frontend import blueprint as frontend
 from .nudges import reconcile
 from .security import register_security
@@ -34,6 +34,7 @@ def register_extensions(app):
     migrate.init_app(app, db, directory=MIGRATIONS)
     init_login(app)
     limiter.init_app(app)
+    compress.init_app(app)
     reconcile.init_app(app)
 
 

@@ -31,8 +31,19 @@ def load_user(token):
     if sessions.needs_touch(row, now):
         sessions.touch(row, now)
         db.session.commit()
-    session.permanent = True
+    _refresh_cookie_daily(now)
     return user
+
+
+def _refresh_cookie_daily(now):
+    """The cookie's 30 days restart from its last use, but re-signing and sending it on
+    every response costs every request: once a day is enough to keep it alive. (Any
+    change to the session makes Flask send it; setting `permanent` again counts.)"""
+    if not session.permanent:
+        session.permanent = True
+    today = now.date().isoformat()
+    if session.get("refreshed") != today:
+        session["refreshed"] = today
 
 
 def sign_in(user, device_label):
@@ -43,7 +54,7 @@ def sign_in(user, device_label):
     label = device_label or sessions.device_from_user_agent(request.user_agent.string)
     token = sessions.start(user, label)
     session.clear()
-    session.permanent = True
+    _refresh_cookie_daily(utcnow())
     login_user(user)
     return token
 

@@ -15,13 +15,13 @@ class Base:
     MAX_CONTENT_LENGTH = MAX_BODY_BYTES
     JSON_SORT_KEYS = False
 
-    # Cookie session: a permanent cookie refreshed on every use, so a phone
+    # Cookie session: a permanent cookie refreshed on use (once a day), so a phone
     # stays signed in for 30 days after its last use.
     SESSION_COOKIE_NAME = "rebound_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
-    SESSION_REFRESH_EACH_REQUEST = True
+    SESSION_REFRESH_EACH_REQUEST = False  # auth.load_user refreshes it once a day
     PERMANENT_SESSION_LIFETIME = timedelta(days=30)
     REMEMBER_COOKIE_NAME = "rebound_remember_unused"
 
@@ -46,6 +46,14 @@ class Base:
     # Proxies in front of the app that add X-Forwarded-For/-Proto: exactly this many
     # hops are trusted (0: the client address is the socket's; docs/operations.md).
     TRUSTED_PROXIES = 0
+
+    # Text responses, the app's and the API's, are compressed (Flask-Compress):
+    # zstd, br or gzip as the browser asks; a strong ETag gets the encoding's name,
+    # and conditional requests are answered against it (304 still works).
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript",
+                          "application/json", "application/manifest+json", "image/svg+xml"]
+    COMPRESS_MIN_SIZE = 500
+    COMPRESS_STREAMS = False  # nothing here streams: the shell files are read whole
 
     HSTS = False
     PUSH_ALLOW_HTTP = False

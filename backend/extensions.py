@@ -2,6 +2,7 @@
 
 (flask-smorest's `Api` lives with the blueprints in `api/__init__.py`, so that
 importing a model never imports the schemas.)"""
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -22,4 +23,5 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate(render_as_batch=True)
 login_manager = LoginManager()
 limiter = Limiter(get_remote_address)
+compress = Compress()
 

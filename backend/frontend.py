@@ -113,4 +113,9 @@ def _send(path):
     response = send_from_directory(_shell().root, path, max_age=0)
     if path.endswith(".webmanifest"):
         response.mimetype = "application/manifest+json"
+    if response.status_code == 200:
+        # Read the (small) file into the response instead of streaming it, so it is
+        # compressed as one piece with its Content-Length and ETag (config COMPRESS_*).
+        response.direct_passthrough = False
+        response.make_sequence()
     return response

@@ -12,7 +12,7 @@ from sqlalchemy import make_url
 from backend import create_app
 from backend.extensions import db
 
-from .helpers import ApiClient
+from .helpers import ApiClient, sign_up
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -35,6 +35,7 @@ def _migrate(url):
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory):
+    """A migrated SQLite file, made once per run; each SQLite test gets a copy."""
     path = tmp_path_factory.mktemp("db") / "template.db"
     _migrate(f"sqlite:///{path}")
     return path
@@ -60,6 +61,8 @@ def postgres_url():
 
 @pytest.fixture(params=BACKENDS)
 def database_url(request, tmp_path):
+    """This test's database, migrated and empty: a fresh copy of the SQLite template, or
+    the run's PostgreSQL database with its tables emptied. Each test runs on both."""
     if request.param == "sqlite":
         path = tmp_path / "test.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
@@ -79,37 +82,63 @@ def _empty_postgres(url):
 
 
 @pytest.fixture
-def app(database_url):
-    app = create_app({"REBOUND_ENV": "testing", "DATABASE_URL": database_url})
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+def make_app():
+    """Builds apps: `make_app(database_url, **config)` is create_app in the testing profile
+    (unless config sets REBOUND_ENV) on that database, with `config` on top. Every app
+    made closes its database connections at teardown."""
+    made = []
+
+    def make(database_url, **config):
+        app = create_app({"REBOUND_ENV": "testing", "DATABASE_URL": database_url, **config})
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app, database_url):
+    """The app in the testing profile on this test's database."""
+    return make_app(database_url)
 
 
 @pytest.fixture
 def client(app):
+    """An API client of the app, signed out."""
     return ApiClient(app.test_client())
 
 
 @pytest.fixture
-def user(app):
-    """A signed-in user."""
-    return ApiClient(app.test_client()).register()
+def runner(app):
+    """Runs the app's CLI commands: `runner.invoke(args=[...])`."""
+    return app.test_cli_runner()
 
 
 @pytest.fixture
-def other_user(app):
-    """A second signed-in user, whose records the first must never reach."""
-    return ApiClient(app.test_client()).register()
+def signed_in(app):
+    """An API client signed in as a new user (`.user` and `.email` say who)."""
+    return sign_up(app)
+
+
+@pytest.fixture
+def other_signed_in(app):
+    """An API client signed in as a second user, whose records the first must never reach."""
+    return sign_up(app)
 
 
 @pytest.fixture
 def db_state(app):
-    """Every row of every table, to show that a refused request changed nothing."""
-    def snapshot():
+    """Every row of every table but those in `skip`, as {table: sorted rows}: to show
+    that a refused request changed nothing (`added_rows` tells two of them apart)."""
+    def snapshot(skip=()):
         with app.app_context():
             state = {}
             for table in db.metadata.sorted_tables:
+                if table.name in skip:
+                    continue
                 rows = db.session.execute(table.select()).all()
                 state[table.name] = sorted(tuple(map(repr, row)) for row in rows)
             return state

@@ -48,3 +48,24 @@ def error_of(response, status, code):
     assert body["message"]
     assert ("fields" in body) == (status == 422), body
     return body
+
+
+def sign_up(app, **extra):
+    """A new account, signed in on an API client of its own (`extra` goes to register)."""
+    return ApiClient(app.test_client()).register(**extra)
+
+
+def added_rows(before, after):
+    """{table: rows added} between two snapshots; fails if any row was changed or removed
+    (outside version_counters, whose one row per user a write moves on)."""
+    assert set(before) == set(after)
+    added = {}
+    for table in before:
+        old, new = set(before[table]), set(after[table])
+        if table == "version_counters":
+            assert len(old) == len(new), table
+            continue
+        assert old <= new, f"{table}: rows changed or removed: {sorted(old - new)}"
+        if new - old:
+            added[table] = sorted(new - old)
+    return added

@@ -15,7 +15,12 @@ class PushSubscription(db.Model):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     user_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    # An endpoint belongs to one user: the latest to register it.
+    # The signed-in device that registered it: ending that session (logout, revoke,
+    # password change or reset) deletes the subscription in the database itself.
+    session_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    # An endpoint belongs to one user (moved to another only with the same keys).
+    # The API accepts 1,024 ASCII characters at most; the column is older and wider.
     endpoint: Mapped[str] = mapped_column(String(2000), unique=True)
     p256dh: Mapped[str] = mapped_column(String(200))
     auth: Mapped[str] = mapped_column(String(100))

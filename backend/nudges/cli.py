@@ -27,7 +27,10 @@ def run_once(no_sweep):
 @click.option("--interval", default=15.0, show_default=True, help="Seconds between sends.")
 @click.option("--sweep-every", default=300.0, show_default=True,
               help="Seconds between re-plans of every user.")
-def work(interval, sweep_every):
+@click.option("--no-sweep", is_flag=True, help="Only send what is due; never re-plan.")
+@click.option("--batch-size", default=100, show_default=True,
+              help="Nudges claimed at a time (a killed worker's batch may be sent again).")
+def work(interval, sweep_every, no_sweep, batch_size):
     """Send due nudges every few seconds and re-plan everyone now and then, until SIGTERM."""
     stop = []
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -38,10 +41,10 @@ def work(interval, sweep_every):
     next_sweep = 0.0
     while not stop:
         try:
-            if time.monotonic() >= next_sweep:
+            if not no_sweep and time.monotonic() >= next_sweep:
                 reconcile.sweep()
                 next_sweep = time.monotonic() + sweep_every
-            counts = dispatcher.run_once()
+            counts = dispatcher.run_once(batch_size=batch_size)
             if counts:
                 log.info("Nudges: %s", counts)
         except Exception:  # a bad round must not end the worker; the next one retries

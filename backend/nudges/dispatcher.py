@@ -6,13 +6,15 @@
    whose lease ran out (its worker died) is claimable again. Nudges more than
    12 h overdue, or dismissed before they went out, are cancelled instead.
 2. Send outside any transaction, to every active subscription of the user.
-3. Record each nudge's results in its own short transaction (one bad result
-   cannot keep the others from being recorded), taking a new version so
-   devices pull the change: delivered to at least one device (or no device
-   left to try) -> `sent` (it stays in the in-app inbox); only retryable
-   answers -> try again after exponential backoff or Retry-After, whichever is
-   longer; after 5 tries -> `failed`.
+3. Record each nudge's results in its own short transaction, taking a new
+   version so devices pull the change: delivered to at least one device (or no
+   device left to try) -> `sent` (it stays in the in-app inbox); only retryable
+   answers -> try again after exponential backoff or Retry-After (at most an
+   hour), whichever is longer; after 5 tries -> `failed`. One bad result cannot
+   keep the others from being recorded: an error recording a nudge is logged
+   and rolled back, and that nudge is claimed again when its lease runs out.
 """
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -31,6 +33,9 @@ LEASE_MARGIN = timedelta(seconds=15)  # no send starts this close to the lease's
 OVERDUE = timedelta(hours=12)
 MAX_TRIES = 5
 BACKOFF = timedelta(seconds=30)  # 30 s, 1 min, 2 min, 4 min between the five tries
+MAX_WAIT = timedelta(hours=1)  # no answer of a push service puts a nudge off longer
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -106,15 +111,18 @@ def _targets(user_ids):
 
 def deliver(batch, sender):
     """Send each claimed nudge to its user's devices, several nudges at once (the
-    sender's pool); no transaction is open here. Returns (nudge, outcomes) in
-    batch order, leaving out nudges whose lease ran short before their turn."""
+    sender's pool) and each nudge's devices side by side; no transaction is open
+    here. Returns (nudge, outcomes) in batch order, leaving out nudges whose lease
+    ran short before their turn."""
     targets = _targets({n.user_id for n in batch}) if batch else {}
 
     def send(nudge):
         if utcnow() >= nudge.lease_until - LEASE_MARGIN:
             return None  # a slow batch outlived this lease: another worker may claim it now
         data = payload(nudge.title, nudge.body, nudge.url, nudge.kind, str(nudge.id))
-        return [(t, sender.send(t, data, nudge.kind)) for t in targets.get(nudge.user_id, [])]
+        devices = targets.get(nudge.user_id, [])
+        # Side by side: the nudge takes as long as its slowest device, not their sum.
+        return list(zip(devices, sender.send_all(devices, data, nudge.kind)))
 
     return [(nudge, outcomes) for nudge, outcomes in zip(batch, sender.map(send, batch))
             if outcomes is not None]
@@ -138,9 +146,9 @@ def record(nudge, outcomes, now=None):
     elif nudge.attempts >= MAX_TRIES:
         row.status, row.next_attempt_at = "failed", None
     else:
-        waits = [o.retry_after for _t, o in outcomes if o.retry_after]
-        delay = max([BACKOFF * 2 ** (nudge.attempts - 1)] + [timedelta(seconds=w) for w in waits])
-        row.next_attempt_at = now + delay
+        waits = [timedelta(seconds=o.retry_after) for _t, o in outcomes if o.retry_after]
+        backoff = BACKOFF * 2 ** min(max(nudge.attempts - 1, 0), MAX_TRIES)
+        row.next_attempt_at = now + min(max([backoff, *waits]), MAX_WAIT)
     row.lease_until = None
     stamp(row, now)
     return row.status
@@ -148,15 +156,26 @@ def record(nudge, outcomes, now=None):
 
 def run_once(now=None, batch_size=100, sender=None):
     """One worker round, the unit of work: send everything due now, batch by batch,
-    committing each nudge's results on their own; returns {status: count}."""
+    committing each nudge's results on their own; returns {status: count}, where
+    `error` counts nudges whose results could not be recorded (rolled back and
+    logged; their lease runs out and they are claimed again)."""
     sender = sender or sender_for(current_app)
+    # NUDGES_LEASE_SECONDS (default 120; more than LEASE_MARGIN): how long a dead
+    # worker's batch waits before another worker claims it.
+    lease = timedelta(seconds=current_app.config.get("NUDGES_LEASE_SECONDS", 120))
     counts = {}
     while True:
-        batch = claim(now, batch_size)
+        batch = claim(now, batch_size, lease)
         if not batch:
             return counts
         for nudge, outcomes in deliver(batch, sender):
-            status = record(nudge, outcomes, now)
-            db.session.commit()
-            key = "retry" if status == "scheduled" else status or "skipped"
+            try:
+                status = record(nudge, outcomes, now)
+                db.session.commit()
+                key = "retry" if status == "scheduled" else status or "skipped"
+            except Exception:  # one nudge's bad result must not sink the rest of the batch
+                db.session.rollback()
+                log.exception("Recording nudge %s failed; it is tried again after its lease",
+                              nudge.id)
+                key = "error"
             counts[key] = counts.get(key, 0) + 1

@@ -3,7 +3,7 @@ import marshmallow as ma
 from flask import current_app
 from marshmallow import fields
 
-from ..push.endpoints import auth_problem, endpoint_problem, p256dh_problem
+from ..push.endpoints import MAX_ENDPOINT, auth_problem, endpoint_problem, p256dh_problem
 from .common import Instant, Str
 
 
@@ -16,6 +16,8 @@ def _check(problem):
 
 
 def _check_endpoint(value):
+    if len(value) > MAX_ENDPOINT:
+        return  # the field's Length check says so already
     message = endpoint_problem(value, current_app.config.get("PUSH_ALLOW_HTTP", False))
     if message:
         raise ma.ValidationError(message)
@@ -31,7 +33,8 @@ class SubscriptionKeysSchema(ma.Schema):
 
 
 class SubscriptionSchema(ma.Schema):
-    endpoint = Str(required=True, max_length=2000, validate=[_check_endpoint])
+    endpoint = Str(required=True, max_length=MAX_ENDPOINT, validate=[_check_endpoint],
+                   metadata={"description": "The push service's URL: ASCII, https, public"})
     keys = fields.Nested(SubscriptionKeysSchema, required=True)
     device_label = Str(allow_none=True)
 

@@ -1,24 +1,68 @@
-"""Push subscriptions: upsert by endpoint (an endpoint belongs to its latest user), remove,
-and what each send taught us. The caller commits."""
+"""Push subscriptions: upsert by endpoint, remove, and what each send taught us.
+The caller commits.
+
+An endpoint belongs to one user. Another user may take it over only by
+presenting the same keys (the same browser, now signed in to another account);
+with other keys it is a 409 and the first user's row stays as it was, so
+nobody can silence someone else's notifications by knowing their endpoint.
+
+A user keeps at most MAX_PER_USER (10) subscriptions: registering another
+replaces the least recently used one (disabled ones first, then by the later
+of `last_success_at` and `created_at`), so one account cannot make every
+nudge cost hundreds of sends.
+"""
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
+from ..exceptions import Conflict
 from ..extensions import db
-from ..models import PushSubscription, utcnow
+from ..models import PushSubscription, User, utcnow
+from ..push.endpoints import MAX_PER_USER, same_keys
+
+TAKEN = "This push subscription is registered to another account."
 
 
-def subscribe(user, endpoint, p256dh, auth, device_label=None):
+def subscribe(user, endpoint, p256dh, auth, device_label=None, session_id=None):
+    """Register `endpoint` for `user`, as the device of session `session_id` (the
+    subscription is deleted with that session)."""
+    # One registration of a user at a time (PostgreSQL; SQLite has one writer anyway),
+    # so two at once cannot both find room for an 11th.
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     row = db.session.execute(
         select(PushSubscription).where(PushSubscription.endpoint == endpoint)
     ).scalar_one_or_none()
+    if row is not None and row.user_id != user.id and not same_keys(
+            p256dh, auth, row.p256dh, row.auth):
+        raise Conflict(TAKEN)
     if row is None:
         row = PushSubscription(endpoint=endpoint)
         db.session.add(row)
-    row.user_id, row.p256dh, row.auth = user.id, p256dh, auth
+    row.user_id, row.session_id, row.p256dh, row.auth = user.id, session_id, p256dh, auth
     row.device_label = device_label
     row.created_at, row.failure_count, row.disabled_at = utcnow(), 0, None
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # another request registered this endpoint at the same moment
+        raise Conflict(TAKEN) from None
+    _make_room(user.id, row)
     return row
+
+
+def _last_used(row):
+    return max(row.created_at, row.last_success_at or row.created_at)
+
+
+def _make_room(user_id, keep):
+    """Delete the user's least recently used subscriptions beyond MAX_PER_USER."""
+    others = [r for r in db.session.execute(select(PushSubscription).where(
+        PushSubscription.user_id == user_id)).scalars() if r is not keep]
+    extra = len(others) + 1 - MAX_PER_USER
+    if extra <= 0:
+        return
+    others.sort(key=lambda r: (r.disabled_at is None, _last_used(r)))
+    db.session.execute(delete(PushSubscription).where(
+        PushSubscription.id.in_([r.id for r in others[:extra]])))
 
 
 def unsubscribe(user, endpoint):

@@ -47,13 +47,13 @@ def find(token, now):
     """The live session row for this cookie secret and its user, or (None, None)."""
     if not isinstance(token, str) or not token:
         return None, None
-    row = db.session.execute(
-        select(Session).where(Session.token_hash == _hash(token))).scalar_one_or_none()
-    if row is None or row.last_seen_at < now - LIFETIME:
+    # One select for the session and its user: this runs on every signed-in request.
+    found = db.session.execute(
+        select(Session, User).join(User, User.id == Session.user_id)
+        .where(Session.token_hash == _hash(token))).first()
+    if found is None or found.Session.last_seen_at < now - LIFETIME:
         return None, None
-    user = db.session.get(User, row.user_id)
-    if user is None:
-        return None, None
+    row, user = found.Session, found.User
     user.session_token = token
     user.current_session = row
     return row, user

@@ -39,8 +39,9 @@ def test_register_refuses_a_short_password_and_a_bad_timezone(client, db_state):
     assert db_state() == before
 
 
-def test_login_with_wrong_password_or_unknown_email_gives_the_same_401(client, user):
-    wrong = error_of(client.post("/api/auth/login", {"email": user.email, "password": "nope" * 3}),
+def test_login_with_wrong_password_or_unknown_email_gives_the_same_401(client, signed_in):
+    wrong = error_of(client.post("/api/auth/login", {"email": signed_in.email,
+                                                     "password": "nope" * 3}),
                      401, "unauthorized")
     unknown = error_of(client.post("/api/auth/login", {"email": "who@example.org",
                                                        "password": "nope" * 3}),
@@ -49,10 +50,10 @@ def test_login_with_wrong_password_or_unknown_email_gives_the_same_401(client, u
     error_of(client.get("/api/me"), 401, "unauthorized")
 
 
-def test_login_is_case_insensitive_and_opens_a_second_device(app, user):
+def test_login_is_case_insensitive_and_opens_a_second_device(app, signed_in):
     phone = ApiClient(app.test_client())
-    response = phone.post("/api/auth/login", {"email": user.email.upper(), "password": PASSWORD,
-                                              "device_label": "Phone"})
+    response = phone.post("/api/auth/login", {"email": signed_in.email.upper(),
+                                              "password": PASSWORD, "device_label": "Phone"})
     assert response.status_code == 200
     devices = phone.get("/api/me/sessions").get_json()
     assert len(devices) == 2
@@ -64,31 +65,31 @@ def test_no_session_is_401(client):
         error_of(client.get(path), 401, "unauthorized")
 
 
-def test_logout_ends_the_session_so_a_copied_cookie_stops_working(app, user):
+def test_logout_ends_the_session_so_a_copied_cookie_stops_working(app, signed_in):
     copy = app.test_client()
-    copy.set_cookie("rebound_session", user.client.get_cookie("rebound_session").value)
+    copy.set_cookie("rebound_session", signed_in.client.get_cookie("rebound_session").value)
     assert copy.get("/api/me").status_code == 200
-    assert user.post("/api/auth/logout").status_code == 204
+    assert signed_in.post("/api/auth/logout").status_code == 204
     error_of(copy.get("/api/me"), 401, "unauthorized")
-    error_of(user.get("/api/me"), 401, "unauthorized")
+    error_of(signed_in.get("/api/me"), 401, "unauthorized")
 
 
-def test_patch_me_merges_settings_key_by_key(user):
-    response = user.patch("/api/me", {"settings": {"nudge_kinds": {"apply": False},
-                                                   "quiet_start": "22:30"}})
+def test_patch_me_merges_settings_key_by_key(signed_in):
+    response = signed_in.patch("/api/me", {"settings": {"nudge_kinds": {"apply": False},
+                                                        "quiet_start": "22:30"}})
     assert response.status_code == 200
     settings = response.get_json()["settings"]
     assert settings["nudge_kinds"] == {"break": True, "support": True, "apply": False,
                                        "feedback": True, "reflect": True, "big_picture": True}
     assert settings["quiet_start"] == "22:30" and settings["quiet_end"] == "08:00"
-    response = user.patch("/api/me", {"timezone": "America/New_York", "display_name": "Sam"})
+    response = signed_in.patch("/api/me", {"timezone": "America/New_York", "display_name": "Sam"})
     assert response.get_json()["settings"]["nudge_kinds"]["apply"] is False
     assert response.get_json()["timezone"] == "America/New_York"
 
 
-def test_patch_me_refuses_bad_values_and_changes_nothing(user, db_state):
+def test_patch_me_refuses_bad_values_and_changes_nothing(signed_in, db_state):
     before = db_state()
-    body = error_of(user.patch("/api/me", {
+    body = error_of(signed_in.patch("/api/me", {
         "timezone": "Not/AZone", "settings": {"quiet_start": "25:00", "nudge_kinds": {"x": True},
                                               "max_nudges_per_day": "2", "colour": "red"}}),
         422, "validation_error")
@@ -97,127 +98,129 @@ def test_patch_me_refuses_bad_values_and_changes_nothing(user, db_state):
     assert db_state() == before
 
 
-def test_change_email_needs_the_current_password(user, db_state):
+def test_change_email_needs_the_current_password(signed_in, db_state):
     before = db_state()
-    error_of(user.post("/api/me/email", {"new_email": "new@example.org",
-                                         "current_password": "wrong password"}),
+    error_of(signed_in.post("/api/me/email", {"new_email": "new@example.org",
+                                              "current_password": "wrong password"}),
              403, "wrong_password")
     assert db_state() == before
-    assert user.get("/api/me").status_code == 200  # still signed in
-    response = user.post("/api/me/email", {"new_email": "New@Example.org",
-                                           "current_password": PASSWORD})
+    assert signed_in.get("/api/me").status_code == 200  # still signed in
+    response = signed_in.post("/api/me/email", {"new_email": "New@Example.org",
+                                                "current_password": PASSWORD})
     assert response.status_code == 200 and response.get_json()["email"] == "new@example.org"
 
 
-def test_change_email_to_a_taken_one_is_409(app, user, db_state):
+def test_change_email_to_a_taken_one_is_409(app, signed_in, db_state):
     ApiClient(app.test_client()).register(email="taken@example.org")
     before = db_state()
-    error_of(user.post("/api/me/email", {"new_email": "TAKEN@example.org",
-                                         "current_password": PASSWORD}), 409, "conflict")
+    error_of(signed_in.post("/api/me/email", {"new_email": "TAKEN@example.org",
+                                              "current_password": PASSWORD}), 409, "conflict")
     assert db_state() == before
 
 
-def test_change_password_signs_out_other_devices_only(app, user):
+def test_change_password_signs_out_other_devices_only(app, signed_in):
     other = ApiClient(app.test_client())
-    other.post("/api/auth/login", {"email": user.email, "password": PASSWORD})
+    other.post("/api/auth/login", {"email": signed_in.email, "password": PASSWORD})
     assert other.get("/api/me").status_code == 200
     new = "another good password"
-    assert user.post("/api/me/password", {"current_password": PASSWORD,
-                                          "new_password": new}).status_code == 204
-    assert user.get("/api/me").status_code == 200
+    assert signed_in.post("/api/me/password", {"current_password": PASSWORD,
+                                               "new_password": new}).status_code == 204
+    assert signed_in.get("/api/me").status_code == 200
     error_of(other.get("/api/me"), 401, "unauthorized")
-    error_of(other.post("/api/auth/login", {"email": user.email, "password": PASSWORD}),
+    error_of(other.post("/api/auth/login", {"email": signed_in.email, "password": PASSWORD}),
              401, "unauthorized")
-    assert other.post("/api/auth/login", {"email": user.email, "password": new}).status_code == 200
+    assert other.post("/api/auth/login", {"email": signed_in.email,
+                                          "password": new}).status_code == 200
 
 
-def test_change_password_with_wrong_current_password_is_403_and_changes_nothing(user, db_state):
+def test_change_password_with_wrong_current_password_is_403_and_changes_nothing(signed_in,
+                                                                                db_state):
     before = db_state()
-    error_of(user.post("/api/me/password", {"current_password": "not it at all",
-                                            "new_password": "a new password"}),
+    error_of(signed_in.post("/api/me/password", {"current_password": "not it at all",
+                                                 "new_password": "a new password"}),
              403, "wrong_password")
     assert db_state() == before
-    assert user.get("/api/me").status_code == 200
+    assert signed_in.get("/api/me").status_code == 200
 
 
-def test_sessions_can_be_listed_and_revoked(app, user):
+def test_sessions_can_be_listed_and_revoked(app, signed_in):
     other = ApiClient(app.test_client())
-    other.post("/api/auth/login", {"email": user.email, "password": PASSWORD,
+    other.post("/api/auth/login", {"email": signed_in.email, "password": PASSWORD,
                                    "device_label": "Tablet"})
-    devices = user.get("/api/me/sessions").get_json()
+    devices = signed_in.get("/api/me/sessions").get_json()
     tablet = next(d for d in devices if d["device_label"] == "Tablet")
     assert set(tablet) == {"id", "device_label", "created_at", "last_seen_at", "current"}
-    assert user.delete(f"/api/me/sessions/{tablet['id']}").status_code == 204
+    assert signed_in.delete(f"/api/me/sessions/{tablet['id']}").status_code == 204
     error_of(other.get("/api/me"), 401, "unauthorized")
-    error_of(user.delete(f"/api/me/sessions/{tablet['id']}"), 404, "not_found")
+    error_of(signed_in.delete(f"/api/me/sessions/{tablet['id']}"), 404, "not_found")
 
 
-def test_revoking_all_other_sessions_keeps_this_one(app, user):
+def test_revoking_all_other_sessions_keeps_this_one(app, signed_in):
     others = [ApiClient(app.test_client()) for _ in range(2)]
     for other in others:
-        other.post("/api/auth/login", {"email": user.email, "password": PASSWORD})
-    assert user.delete("/api/me/sessions").status_code == 204
-    assert user.get("/api/me").status_code == 200
+        other.post("/api/auth/login", {"email": signed_in.email, "password": PASSWORD})
+    assert signed_in.delete("/api/me/sessions").status_code == 204
+    assert signed_in.get("/api/me").status_code == 200
     for other in others:
         error_of(other.get("/api/me"), 401, "unauthorized")
-    assert len(user.get("/api/me/sessions").get_json()) == 1
+    assert len(signed_in.get("/api/me/sessions").get_json()) == 1
 
 
-def test_a_user_cannot_revoke_another_users_session(user, other_user):
-    theirs = other_user.get("/api/me/sessions").get_json()[0]["id"]
-    error_of(user.delete(f"/api/me/sessions/{theirs}"), 404, "not_found")
-    assert other_user.get("/api/me").status_code == 200
+def test_a_user_cannot_revoke_another_users_session(signed_in, other_signed_in):
+    theirs = other_signed_in.get("/api/me/sessions").get_json()[0]["id"]
+    error_of(signed_in.delete(f"/api/me/sessions/{theirs}"), 404, "not_found")
+    assert other_signed_in.get("/api/me").status_code == 200
 
 
-def test_export_holds_every_record_as_an_attachment(user, other_user):
-    user.post("/api/rejections", {"company": "Acme"})
-    user.post("/api/applications", {"company": "Globex"})
-    other_user.post("/api/rejections", {"company": "Hidden"})
-    response = user.get("/api/me/export")
+def test_export_holds_every_record_as_an_attachment(signed_in, other_signed_in):
+    signed_in.post("/api/rejections", {"company": "Acme"})
+    signed_in.post("/api/applications", {"company": "Globex"})
+    other_signed_in.post("/api/rejections", {"company": "Hidden"})
+    response = signed_in.get("/api/me/export")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment")
     document = response.get_json()
-    assert document["user"]["email"] == user.email
+    assert document["user"]["email"] == signed_in.email
     assert [r["company"] for r in document["rejections"]] == ["Acme"]
     assert [a["company"] for a in document["applications"]] == ["Globex"]
     for name in ("breaks", "contacts", "checkins", "outreach", "nudges"):
         assert document[name] == []
 
 
-def test_delete_account_needs_the_password(user, db_state):
+def test_delete_account_needs_the_password(signed_in, db_state):
     before = db_state()
-    error_of(user.delete("/api/me", {"password": "wrong password"}), 403, "wrong_password")
+    error_of(signed_in.delete("/api/me", {"password": "wrong password"}), 403, "wrong_password")
     assert db_state() == before
-    assert user.get("/api/me").status_code == 200
+    assert signed_in.get("/api/me").status_code == 200
 
 
-def test_delete_account_removes_every_row_and_ends_the_cookie(app, user, other_user, db_state):
-    contact = user.post("/api/contacts", {"name": "Mum"}).get_json()
-    user.post("/api/outreach", {"contact_id": contact["id"]})
-    user.post("/api/rejections", {"company": "Acme"})
-    user.post("/api/breaks", {})
-    other_user.post("/api/rejections", {"company": "Stays"})
+def test_delete_account_removes_every_row_and_ends_the_cookie(app, signed_in, other_signed_in,
+                                                              db_state):
+    contact = signed_in.post("/api/contacts", {"name": "Mum"}).get_json()
+    signed_in.post("/api/outreach", {"contact_id": contact["id"]})
+    signed_in.post("/api/rejections", {"company": "Acme"})
+    signed_in.post("/api/breaks", {})
+    other_signed_in.post("/api/rejections", {"company": "Stays"})
     copy = app.test_client()
-    copy.set_cookie("rebound_session", user.client.get_cookie("rebound_session").value)
-    assert user.delete("/api/me", {"password": PASSWORD}).status_code == 204
+    copy.set_cookie("rebound_session", signed_in.client.get_cookie("rebound_session").value)
+    assert signed_in.delete("/api/me", {"password": PASSWORD}).status_code == 204
     error_of(copy.get("/api/me"), 401, "unauthorized")
     state = db_state()
     assert len(state["users"]) == 1
     for table in ("rejections", "contacts", "outreach", "breaks", "sessions", "version_counters"):
         assert len(state[table]) == (1 if table in ("rejections", "sessions",
                                                     "version_counters") else 0), table
-    error_of(user.post("/api/auth/login", {"email": user.email, "password": PASSWORD}),
+    error_of(signed_in.post("/api/auth/login", {"email": signed_in.email, "password": PASSWORD}),
              401, "unauthorized")
 
 
-def test_operator_can_set_a_password_from_the_command_line(app, user):
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["users", "set-password", user.email],
+def test_operator_can_set_a_password_from_the_command_line(app, runner, signed_in):
+    result = runner.invoke(args=["users", "set-password", signed_in.email],
                            input="a brand new password\na brand new password\n")
     assert result.exit_code == 0, result.output
-    error_of(user.get("/api/me"), 401, "unauthorized")  # every device signed out
+    error_of(signed_in.get("/api/me"), 401, "unauthorized")  # every device signed out
     fresh = ApiClient(app.test_client())
-    assert fresh.post("/api/auth/login", {"email": user.email,
+    assert fresh.post("/api/auth/login", {"email": signed_in.email,
                                           "password": "a brand new password"}).status_code == 200
     result = runner.invoke(args=["users", "set-password", "nobody@example.org"],
                            input="a brand new password\na brand new password\n")
@@ -231,15 +234,15 @@ def test_a_device_without_a_label_is_named_from_its_browser(app):
     assert phone.get("/api/me/sessions").get_json()[0]["device_label"] == "Chrome on Android"
 
 
-def test_passwords_are_hashed_with_argon2id_at_owasps_floor(app, user):
+def test_passwords_are_hashed_with_argon2id_at_owasps_floor(app, signed_in):
     from backend.services.accounts import find_by_email
 
     with app.app_context():
-        stored = find_by_email(user.email).password_hash
+        stored = find_by_email(signed_in.email).password_hash
         assert stored.startswith("$argon2id$") and "m=19456,t=2,p=1" in stored
 
 
-def test_a_session_unused_for_30_days_has_ended(app, user):
+def test_a_session_unused_for_30_days_has_ended(app, signed_in):
     from datetime import timedelta
 
     from sqlalchemy import update
@@ -250,10 +253,10 @@ def test_a_session_unused_for_30_days_has_ended(app, user):
     with app.app_context():
         db.session.execute(update(Session).values(last_seen_at=utcnow() - timedelta(days=31)))
         db.session.commit()
-    error_of(user.get("/api/me"), 401, "unauthorized")
+    error_of(signed_in.get("/api/me"), 401, "unauthorized")
 
 
-def test_a_session_used_within_30_days_is_kept_alive(app, user):
+def test_a_session_used_within_30_days_is_kept_alive(app, signed_in):
     from datetime import timedelta
 
     from sqlalchemy import select, update
@@ -264,20 +267,21 @@ def test_a_session_used_within_30_days_is_kept_alive(app, user):
     with app.app_context():
         db.session.execute(update(Session).values(last_seen_at=utcnow() - timedelta(days=29)))
         db.session.commit()
-    assert user.get("/api/me").status_code == 200
+    assert signed_in.get("/api/me").status_code == 200
     with app.app_context():
         seen = db.session.execute(select(Session.last_seen_at)).scalar_one()
         assert utcnow() - seen < timedelta(minutes=1)
 
 
-def test_signing_in_again_on_a_device_replaces_its_session(app, user):
-    assert user.post("/api/auth/login", {"email": user.email, "password": PASSWORD}).status_code == 200
-    assert len(user.get("/api/me/sessions").get_json()) == 1
+def test_signing_in_again_on_a_device_replaces_its_session(app, signed_in):
+    assert signed_in.post("/api/auth/login", {"email": signed_in.email,
+                                              "password": PASSWORD}).status_code == 200
+    assert len(signed_in.get("/api/me/sessions").get_json()) == 1
 
 
-def test_a_failed_login_changes_nothing_and_names_neither_cause(client, user, db_state):
+def test_a_failed_login_changes_nothing_and_names_neither_cause(client, signed_in, db_state):
     before = db_state()
-    wrong = client.post("/api/auth/login", {"email": user.email, "password": "nope" * 3})
+    wrong = client.post("/api/auth/login", {"email": signed_in.email, "password": "nope" * 3})
     unknown = client.post("/api/auth/login", {"email": "who@example.org", "password": "nope" * 3})
     for response in (wrong, unknown):
         body = error_of(response, 401, "unauthorized")
@@ -293,8 +297,8 @@ def _copy_of(app, signed_in):
     return ApiClient(copy)
 
 
-def _writes_are_refused(copy, other_user, db_state):
-    theirs = other_user.post("/api/rejections", {"company": "Stays"}).get_json()
+def _writes_are_refused(copy, other_signed_in, db_state):
+    theirs = other_signed_in.post("/api/rejections", {"company": "Stays"}).get_json()
     before = db_state()
     attempts = [copy.get("/api/me"), copy.get("/api/rejections"),
                 copy.post("/api/rejections", {"company": "Sneaky"}),
@@ -309,27 +313,28 @@ def _writes_are_refused(copy, other_user, db_state):
     assert db_state() == before
 
 
-def test_a_logged_out_cookie_can_neither_read_nor_write(app, user, other_user, db_state):
-    copy = _copy_of(app, user)
-    assert user.post("/api/auth/logout").status_code == 204
-    _writes_are_refused(copy, other_user, db_state)
+def test_a_logged_out_cookie_can_neither_read_nor_write(app, signed_in, other_signed_in, db_state):
+    copy = _copy_of(app, signed_in)
+    assert signed_in.post("/api/auth/logout").status_code == 204
+    _writes_are_refused(copy, other_signed_in, db_state)
 
 
-def test_a_deleted_accounts_cookie_can_neither_read_nor_write(app, user, other_user, db_state):
-    copy = _copy_of(app, user)
-    assert user.delete("/api/me", {"password": PASSWORD}).status_code == 204
-    _writes_are_refused(copy, other_user, db_state)
+def test_a_deleted_accounts_cookie_can_neither_read_nor_write(app, signed_in, other_signed_in,
+                                                              db_state):
+    copy = _copy_of(app, signed_in)
+    assert signed_in.delete("/api/me", {"password": PASSWORD}).status_code == 204
+    _writes_are_refused(copy, other_signed_in, db_state)
 
 
-def test_a_cookie_signed_out_by_a_password_change_can_neither_read_nor_write(app, user,
-                                                                            other_user,
-                                                                            db_state):
+def test_a_cookie_signed_out_by_a_password_change_can_neither_read_nor_write(app, signed_in,
+                                                                             other_signed_in,
+                                                                             db_state):
     other_device = ApiClient(app.test_client())
-    other_device.post("/api/auth/login", {"email": user.email, "password": PASSWORD})
-    assert user.post("/api/me/password", {"current_password": PASSWORD,
-                                          "new_password": "another good password"}
-                     ).status_code == 204
-    _writes_are_refused(other_device, other_user, db_state)
+    other_device.post("/api/auth/login", {"email": signed_in.email, "password": PASSWORD})
+    assert signed_in.post("/api/me/password", {"current_password": PASSWORD,
+                                               "new_password": "another good password"}
+                          ).status_code == 204
+    _writes_are_refused(other_device, other_signed_in, db_state)
 
 
 def test_a_tampered_cookie_is_401_and_changes_nothing(app, client, db_state):
@@ -365,11 +370,11 @@ def test_a_sign_up_that_loses_the_race_for_an_email_is_409(app, client, db_state
     error_of(client.get("/api/me"), 401, "unauthorized")
 
 
-def test_an_email_change_that_loses_the_race_is_409(app, user, db_state, monkeypatch):
+def test_an_email_change_that_loses_the_race_is_409(app, signed_in, db_state, monkeypatch):
     ApiClient(app.test_client()).register(email="race@example.org")
     before = db_state()
     monkeypatch.setattr("backend.services.accounts.find_by_email", lambda email: None)
-    error_of(user.post("/api/me/email", {"new_email": "race@example.org",
-                                         "current_password": PASSWORD}), 409, "conflict")
+    error_of(signed_in.post("/api/me/email", {"new_email": "race@example.org",
+                                              "current_password": PASSWORD}), 409, "conflict")
     assert db_state() == before
-    assert user.get("/api/me").get_json()["email"] == user.email
+    assert signed_in.get("/api/me").get_json()["email"] == signed_in.email

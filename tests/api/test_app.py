@@ -1,8 +1,11 @@
 """App-wide behaviour: health, headers, OpenAPI, unknown paths, 405, 500, 503, config."""
 import pytest
 
-from backend import create_app
 from tests.helpers import error_of
+
+# Production refuses to start without these; dummy values do for these tests.
+SECRETS = {"SECRET_KEY": "s" * 32, "VAPID_PRIVATE_KEY": "x", "VAPID_PUBLIC_KEY": "y",
+           "VAPID_SUBJECT": "mailto:ops@example.org"}
 
 
 def test_health_reports_the_database(client):
@@ -11,9 +14,8 @@ def test_health_reports_the_database(client):
     assert response.get_json() == {"status": "ok", "database": "ok"}
 
 
-def test_health_is_503_when_the_database_is_down(tmp_path):
-    app = create_app({"REBOUND_ENV": "testing",
-                      "DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/x.db"})
+def test_health_is_503_when_the_database_is_down(make_app, tmp_path):
+    app = make_app(f"sqlite:///{tmp_path}/missing/dir/x.db")
     error_of(app.test_client().get("/api/health"), 503, "unavailable")
 
 
@@ -58,8 +60,8 @@ def test_unknown_api_paths_are_json_404(client, path):
     error_of(client.post(path, {}), 404, "not_found")
 
 
-def test_wrong_method_is_405_with_allow(user):
-    response = user.put("/api/rejections", {"company": "Acme"})
+def test_wrong_method_is_405_with_allow(signed_in):
+    response = signed_in.put("/api/rejections", {"company": "Acme"})
     error_of(response, 405, "method_not_allowed")
     assert "POST" in response.headers["Allow"]
 
@@ -100,45 +102,43 @@ def test_openapi_describes_every_operation_and_the_envelope(client):
     assert spec["components"]["schemas"]["Error"]["properties"]["error"]
 
 
-def test_production_refuses_to_start_without_its_secrets(monkeypatch):
+def test_production_refuses_to_start_without_its_secrets(make_app, monkeypatch):
     for key in ("SECRET_KEY", "VAPID_PRIVATE_KEY", "VAPID_PUBLIC_KEY", "VAPID_SUBJECT"):
         monkeypatch.delenv(key, raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app({"REBOUND_ENV": "production", "DATABASE_URL": "sqlite://"})
+        make_app("sqlite://", REBOUND_ENV="production")
 
 
-def test_production_cookie_is_secure_with_host_prefix_and_hsts():
-    app = create_app({"REBOUND_ENV": "production", "DATABASE_URL": "sqlite://",
-                      "SECRET_KEY": "s" * 32, "VAPID_PRIVATE_KEY": "x", "VAPID_PUBLIC_KEY": "y",
-                      "VAPID_SUBJECT": "mailto:ops@example.org"})
+def test_production_cookie_is_secure_with_host_prefix_and_hsts(make_app):
+    app = make_app("sqlite://", REBOUND_ENV="production", **SECRETS)
     assert app.config["SESSION_COOKIE_NAME"].startswith("__Host-")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     response = app.test_client().get("/api/openapi.json")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
-def test_flask_prefixed_environment_overrides_the_profile(monkeypatch):
+def test_flask_prefixed_environment_overrides_the_profile(make_app, monkeypatch):
     monkeypatch.setenv("FLASK_RATELIMIT_ENABLED", "false")
-    app = create_app({"REBOUND_ENV": "testing", "DATABASE_URL": "sqlite://"})
+    app = make_app("sqlite://")
     assert app.config["RATELIMIT_ENABLED"] is False
 
 
-def test_development_makes_its_secret_once_in_the_instance_folder(tmp_path, monkeypatch):
+def test_development_makes_its_secret_once_in_the_instance_folder(make_app, tmp_path,
+                                                                  monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
-    first = create_app({"REBOUND_ENV": "development", "DATABASE_URL": "sqlite://"})
+    first = make_app("sqlite://", REBOUND_ENV="development")
     first.instance_path  # noqa: B018
-    again = create_app({"REBOUND_ENV": "development", "DATABASE_URL": "sqlite://"})
+    again = make_app("sqlite://", REBOUND_ENV="development")
     assert first.config["SECRET_KEY"] == again.config["SECRET_KEY"]
     assert len(first.config["SECRET_KEY"]) >= 32
 
 
 @pytest.mark.parametrize("profile", ["production", "development"])
-def test_an_unexpected_error_is_a_json_500_in_every_profile(profile, tmp_path, monkeypatch):
+def test_an_unexpected_error_is_a_json_500_in_every_profile(make_app, profile, tmp_path,
+                                                            monkeypatch):
     # The testing profile turns exception propagation off by hand; the others must not need to.
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
-    app = create_app({"REBOUND_ENV": profile, "DATABASE_URL": "sqlite://",
-                      "SECRET_KEY": "s" * 32, "VAPID_PRIVATE_KEY": "x", "VAPID_PUBLIC_KEY": "y",
-                      "VAPID_SUBJECT": "mailto:ops@example.org"})
+    app = make_app("sqlite://", REBOUND_ENV=profile, **SECRETS)
 
     @app.get("/api/boom")
     def boom():

@@ -4,54 +4,54 @@ import json
 
 import pytest
 
+from tests.factories import EDITS, SAMPLES, make_nudge, make_record
 from tests.helpers import error_of
-
-from .test_records import make
 
 
 @pytest.fixture
-def rejection(user):
-    return make(user, "rejections")
+def rejection(signed_in):
+    """A sample rejection of the signed-in user."""
+    return make_record(signed_in, "rejections")
 
 
-def test_malformed_json_is_400(user, db_state):
+def test_malformed_json_is_400(signed_in, db_state):
     before = db_state()
-    response = user.client.post("/api/rejections", data='{"company": ',
-                                headers={"X-Requested-With": "rebound",
-                                         "Content-Type": "application/json"})
+    response = signed_in.client.post("/api/rejections", data='{"company": ',
+                                     headers={"X-Requested-With": "rebound",
+                                              "Content-Type": "application/json"})
     error_of(response, 400, "bad_request")
     assert db_state() == before
 
 
-def test_a_body_that_is_not_json_is_415(user, db_state):
+def test_a_body_that_is_not_json_is_415(signed_in, db_state):
     before = db_state()
-    response = user.client.post("/api/rejections", data="company=Acme",
-                                headers={"X-Requested-With": "rebound",
-                                         "Content-Type": "application/x-www-form-urlencoded"})
+    response = signed_in.client.post("/api/rejections", data="company=Acme",
+                                     headers={"X-Requested-With": "rebound",
+                                              "Content-Type": "application/x-www-form-urlencoded"})
     error_of(response, 415, "unsupported_media_type")
     assert db_state() == before
 
 
-def test_a_bodiless_post_is_fine(user):
-    assert user.client.post("/api/auth/logout",
-                            headers={"X-Requested-With": "rebound"}).status_code == 204
+def test_a_bodiless_post_is_fine(signed_in):
+    assert signed_in.client.post("/api/auth/logout",
+                                 headers={"X-Requested-With": "rebound"}).status_code == 204
 
 
-def test_a_body_over_256_kib_is_413(user, db_state):
+def test_a_body_over_256_kib_is_413(signed_in, db_state):
     before = db_state()
     big = json.dumps({"company": "Acme", "feelings": "x" * (256 * 1024)})
-    response = user.client.post("/api/rejections", data=big,
-                                headers={"X-Requested-With": "rebound",
-                                         "Content-Type": "application/json"})
+    response = signed_in.client.post("/api/rejections", data=big,
+                                     headers={"X-Requested-With": "rebound",
+                                              "Content-Type": "application/json"})
     error_of(response, 413, "payload_too_large")
     assert db_state() == before
 
 
-def test_a_chunked_body_over_256_kib_is_413(user, db_state):
+def test_a_chunked_body_over_256_kib_is_413(signed_in, db_state):
     before = db_state()
     big = json.dumps({"company": "Acme", "feelings": "x" * (300 * 1024)}).encode()
     # No Content-Length: the server sees only a stream, as with a chunked upload.
-    response = user.client.post("/api/rejections", input_stream=io.BytesIO(big), headers={
+    response = signed_in.client.post("/api/rejections", input_stream=io.BytesIO(big), headers={
         "X-Requested-With": "rebound", "Content-Type": "application/json",
         "Transfer-Encoding": "chunked"}, environ_overrides={"wsgi.input_terminated": True})
     error_of(response, 413, "payload_too_large")
@@ -59,9 +59,9 @@ def test_a_chunked_body_over_256_kib_is_413(user, db_state):
 
 
 @pytest.mark.parametrize("body", [[], [{"company": "Acme"}], "Acme", 42, None])
-def test_a_json_body_that_is_not_an_object_is_422(user, body, db_state):
+def test_a_json_body_that_is_not_an_object_is_422(signed_in, body, db_state):
     before = db_state()
-    response = user.client.post("/api/rejections", data=json.dumps(body), headers={
+    response = signed_in.client.post("/api/rejections", data=json.dumps(body), headers={
         "X-Requested-With": "rebound", "Content-Type": "application/json"})
     assert "_schema" in error_of(response, 422, "validation_error")["fields"]
     assert db_state() == before
@@ -86,31 +86,31 @@ def test_a_json_body_that_is_not_an_object_is_422(user, body, db_state):
     ({"company": ""}, {"company"}),
     ({"company": "Acme", "id": "not-a-uuid"}, {"id"}),
 ])
-def test_invalid_rejection_fields_are_422_per_field(user, body, fields, db_state):
+def test_invalid_rejection_fields_are_422_per_field(signed_in, body, fields, db_state):
     before = db_state()
-    error = error_of(user.post("/api/rejections", body), 422, "validation_error")
+    error = error_of(signed_in.post("/api/rejections", body), 422, "validation_error")
     assert set(error["fields"]) == fields
     assert db_state() == before
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://acme.example/x", "acme",
                                  "data:text/html,hi"])
-def test_application_url_must_be_http_or_https(user, url, db_state):
+def test_application_url_must_be_http_or_https(signed_in, url, db_state):
     before = db_state()
-    error = error_of(user.post("/api/applications", {"company": "Acme", "url": url}),
+    error = error_of(signed_in.post("/api/applications", {"company": "Acme", "url": url}),
                      422, "validation_error")
     assert set(error["fields"]) == {"url"}
     assert db_state() == before
 
 
-def test_invalid_patch_leaves_the_record_as_it_was(user, rejection, db_state):
+def test_invalid_patch_leaves_the_record_as_it_was(signed_in, rejection, db_state):
     before = db_state()
     path = f"/api/rejections/{rejection['id']}"
-    error = error_of(user.patch(path, {"mood": 9, "stage": "nope", "id": rejection["id"]}),
+    error = error_of(signed_in.patch(path, {"mood": 9, "stage": "nope", "id": rejection["id"]}),
                      422, "validation_error")
     assert set(error["fields"]) == {"mood", "stage", "id"}
     assert db_state() == before
-    assert user.get(path).get_json() == rejection
+    assert signed_in.get(path).get_json() == rejection
 
 
 @pytest.mark.parametrize("entity,body,field", [
@@ -135,28 +135,28 @@ def test_invalid_patch_leaves_the_record_as_it_was(user, rejection, db_state):
     ("applications", {"company": "Acme", "notes": "x" * 10_001}, "notes"),
     ("applications", {"company": "Acme", "url": "https://acme.example/" + "x" * 2000}, "url"),
 ])
-def test_invalid_fields_of_other_entities_are_422(user, entity, body, field, db_state):
+def test_invalid_fields_of_other_entities_are_422(signed_in, entity, body, field, db_state):
     before = db_state()
-    error = error_of(user.post(f"/api/{entity}", body), 422, "validation_error")
+    error = error_of(signed_in.post(f"/api/{entity}", body), 422, "validation_error")
     assert field in error["fields"]
     assert db_state() == before
 
 
 @pytest.mark.parametrize("path", ["/api/rejections/123", "/api/rejections/not-a-uuid",
                                   "/api/contacts/00000000-0000-0000-0000-00000000000g"])
-def test_a_non_uuid_id_in_the_path_is_404(user, path, db_state):
+def test_a_non_uuid_id_in_the_path_is_404(signed_in, path, db_state):
     before = db_state()
-    error_of(user.get(path), 404, "not_found")
-    error_of(user.patch(path, {"mood": 3}), 404, "not_found")
-    error_of(user.delete(path), 404, "not_found")
+    error_of(signed_in.get(path), 404, "not_found")
+    error_of(signed_in.patch(path, {"mood": 3}), 404, "not_found")
+    error_of(signed_in.delete(path), 404, "not_found")
     assert db_state() == before
 
 
 @pytest.mark.parametrize("method", ["POST", "PATCH", "PUT", "DELETE"])
-def test_state_changing_requests_need_the_csrf_header(user, rejection, method, db_state):
+def test_state_changing_requests_need_the_csrf_header(signed_in, rejection, method, db_state):
     before = db_state()
     path = "/api/rejections" if method == "POST" else f"/api/rejections/{rejection['id']}"
-    response = user.client.open(path, method=method, json={"company": "Evil"})
+    response = signed_in.client.open(path, method=method, json={"company": "Evil"})
     error_of(response, 403, "csrf")
     assert db_state() == before
 
@@ -174,12 +174,12 @@ def test_a_signed_out_request_with_a_bad_body_is_401_not_422(client):
 @pytest.mark.parametrize("method,path", [("POST", "/api/rejections"), ("PATCH", "/api/me"),
                                          ("POST", "/api/auth/login"), ("POST", "/api/sync")])
 @pytest.mark.parametrize("opener,closer", [("[", "]"), ('{"a":', "}")])
-def test_json_nested_too_deeply_to_parse_is_400_not_500(user, method, path, opener, closer,
+def test_json_nested_too_deeply_to_parse_is_400_not_500(signed_in, method, path, opener, closer,
                                                         db_state):
     # 2 KiB of brackets: Python's parser gives up with RecursionError, not ValueError.
     before = db_state()
     body = opener * 1000 + ("1" if opener != "[" else "") + closer * 1000
-    response = user.client.open(path, method=method, data=body, headers={
+    response = signed_in.client.open(path, method=method, data=body, headers={
         "X-Requested-With": "rebound", "Content-Type": "application/json"})
     error_of(response, 400, "bad_request")
     assert db_state() == before
@@ -202,9 +202,9 @@ def test_json_nested_too_deeply_to_parse_is_400_not_500(user, method, path, open
      {"company": ["Not a valid string."], "colour": ["Unknown field."],
       "mood": ["Must be greater than or equal to 1 and less than or equal to 5."]}),
 ])
-def test_a_422_names_each_bad_field_with_its_message(user, body, messages, db_state):
+def test_a_422_names_each_bad_field_with_its_message(signed_in, body, messages, db_state):
     before = db_state()
-    error = error_of(user.post("/api/rejections", body), 422, "validation_error")
+    error = error_of(signed_in.post("/api/rejections", body), 422, "validation_error")
     assert error["fields"] == messages
     assert db_state() == before
 
@@ -213,10 +213,10 @@ def test_a_422_names_each_bad_field_with_its_message(user, body, messages, db_st
     ("PATCH", "rejection"), ("PATCH", "/api/me"), ("POST", "/api/auth/register"),
     ("POST", "/api/me/password"), ("DELETE", "/api/me"),
 ])
-def test_malformed_json_is_400_on_every_kind_of_write(user, rejection, method, path, db_state):
+def test_malformed_json_is_400_on_every_kind_of_write(signed_in, rejection, method, path, db_state):
     path = f"/api/rejections/{rejection['id']}" if path == "rejection" else path
     before = db_state()
-    response = user.client.open(path, method=method, data='{"mood": 3,', headers={
+    response = signed_in.client.open(path, method=method, data='{"mood": 3,', headers={
         "X-Requested-With": "rebound", "Content-Type": "application/json"})
     error_of(response, 400, "bad_request")
     assert db_state() == before
@@ -225,14 +225,15 @@ def test_malformed_json_is_400_on_every_kind_of_write(user, rejection, method, p
 @pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded",
                                           "multipart/form-data; boundary=x", "text/json"])
 @pytest.mark.parametrize("method", ["POST", "PATCH"])
-def test_a_body_in_any_other_media_type_is_415(user, rejection, method, content_type, db_state):
+def test_a_body_in_any_other_media_type_is_415(signed_in, rejection, method, content_type,
+                                               db_state):
     path = "/api/rejections" if method == "POST" else f"/api/rejections/{rejection['id']}"
     headers = {"X-Requested-With": "rebound"}
     if content_type:
         headers["Content-Type"] = content_type
     before = db_state()
-    response = user.client.open(path, method=method, data='{"company": "Acme"}',
-                                headers=headers)
+    response = signed_in.client.open(path, method=method, data='{"company": "Acme"}',
+                                     headers=headers)
     error_of(response, 415, "unsupported_media_type")
     assert db_state() == before
 
@@ -242,12 +243,12 @@ def test_a_body_in_any_other_media_type_is_415(user, rejection, method, content_
     ("POST", "/api/me/email"), ("POST", "/api/me/password"), ("DELETE", "/api/me"),
     ("POST", "/api/applications"), ("POST", "/api/checkins"),
 ])
-def test_a_json_body_that_is_not_an_object_is_422_everywhere(user, rejection, method, path,
+def test_a_json_body_that_is_not_an_object_is_422_everywhere(signed_in, rejection, method, path,
                                                              db_state):
     path = f"/api/rejections/{rejection['id']}" if path == "rejection" else path
     before = db_state()
     for body in ([], ["mood", 3], "x", 7, True, None):
-        response = user.client.open(path, method=method, data=json.dumps(body), headers={
+        response = signed_in.client.open(path, method=method, data=json.dumps(body), headers={
             "X-Requested-With": "rebound", "Content-Type": "application/json"})
         error = error_of(response, 422, "validation_error")
         assert error["fields"] == {"_schema": ["Invalid input type."]}, body
@@ -257,14 +258,14 @@ def test_a_json_body_that_is_not_an_object_is_422_everywhere(user, rejection, me
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript:alert(1)",
                                  " javascript:alert(1)", "java\tscript:alert(1)",
                                  "vbscript:msgbox(1)"])
-def test_an_application_url_cannot_become_javascript_by_patch(user, url, db_state):
-    application = make(user, "applications")
+def test_an_application_url_cannot_become_javascript_by_patch(signed_in, url, db_state):
+    application = make_record(signed_in, "applications")
     before = db_state()
     path = f"/api/applications/{application['id']}"
-    error = error_of(user.patch(path, {"url": url}), 422, "validation_error")
+    error = error_of(signed_in.patch(path, {"url": url}), 422, "validation_error")
     assert error["fields"] == {"url": ["Must be an http or https address."]}
     assert db_state() == before
-    assert user.get(path).get_json() == application
+    assert signed_in.get(path).get_json() == application
 
 
 ALL_ENTITIES = ["applications", "rejections", "breaks", "contacts", "outreach", "checkins",
@@ -272,13 +273,14 @@ ALL_ENTITIES = ["applications", "rejections", "breaks", "contacts", "outreach", 
 
 
 @pytest.mark.parametrize("entity", ALL_ENTITIES)
-def test_a_non_uuid_id_is_404_for_every_entity_and_verb(user, entity, db_state):
+def test_a_non_uuid_id_is_404_for_every_entity_and_verb(signed_in, entity, db_state):
     before = db_state()
     for record_id in ("42", "not-a-uuid", "00000000-0000-0000-0000-00000000000g", "%00",
                       "..%2F"):
         for method in ("GET", "PATCH", "DELETE", "PUT"):
-            response = user.request(method, f"/api/{entity}/{record_id}",
-                                    json=None if method in ("GET", "DELETE") else {"read": True})
+            response = signed_in.request(
+                method, f"/api/{entity}/{record_id}",
+                json=None if method in ("GET", "DELETE") else {"read": True})
             error_of(response, 404, "not_found")
     assert db_state() == before
 
@@ -300,31 +302,27 @@ ACCOUNT_WRITES = [
 
 
 @pytest.mark.parametrize("method,path,body", ACCOUNT_WRITES)
-def test_every_state_change_needs_the_exact_csrf_header(app, user, rejection, method, path, body,
-                                                        db_state):
-    from .test_records import add_nudge
-
-    path = (path.replace("NUDGE", add_nudge(app, user.user["id"]))
+def test_every_state_change_needs_the_exact_csrf_header(app, signed_in, rejection, method, path,
+                                                        body, db_state):
+    path = (path.replace("NUDGE", str(make_nudge(app, signed_in.user["id"])))
             .replace("REJECTION", rejection["id"]))
     if body and body.get("email") == "EMAIL":
-        body = {**body, "email": user.email}
+        body = {**body, "email": signed_in.email}
     before = db_state()
     for header in (None, "XMLHttpRequest", "Rebound", ""):
         headers = {} if header is None else {"X-Requested-With": header}
-        response = user.client.open(path, method=method, json=body, headers=headers)
+        response = signed_in.client.open(path, method=method, json=body, headers=headers)
         error_of(response, 403, "csrf")
     assert db_state() == before
-    assert user.get("/api/me").get_json() == user.user
+    assert signed_in.get("/api/me").get_json() == signed_in.user
 
 
 @pytest.mark.parametrize("entity", ALL_ENTITIES)
 @pytest.mark.parametrize("method", ["POST", "PATCH", "DELETE"])
-def test_writes_without_a_session_are_401_and_change_nothing(app, client, other_user, entity,
+def test_writes_without_a_session_are_401_and_change_nothing(app, client, other_signed_in, entity,
                                                              method, db_state):
-    from .test_records import EDITS, SAMPLES, add_nudge
-
-    record_id = (add_nudge(app, other_user.user["id"]) if entity == "nudges"
-                 else make(other_user, entity)["id"])
+    record_id = (str(make_nudge(app, other_signed_in.user["id"])) if entity == "nudges"
+                 else make_record(other_signed_in, entity)["id"])
     before = db_state()
     body = ({"read": True} if entity == "nudges"
             else (SAMPLES if method == "POST" else EDITS)[entity])

@@ -2,14 +2,14 @@
 from tests.helpers import error_of
 
 
-def test_insights_counts_only_the_users_live_records(user, other_user):
-    user.patch("/api/me", {"settings": {"weekly_application_goal": 3}})
-    user.post("/api/applications", {"company": "Acme"})
-    gone = user.post("/api/rejections", {"company": "Gone", "mood": 1}).get_json()
-    user.delete(f"/api/rejections/{gone['id']}")
-    user.post("/api/rejections", {"company": "Globex", "stage": "interview", "mood": 2})
-    other_user.post("/api/rejections", {"company": "Not mine"})
-    result = user.get("/api/insights?weeks=4").get_json()
+def test_insights_counts_only_the_users_live_records(signed_in, other_signed_in):
+    signed_in.patch("/api/me", {"settings": {"weekly_application_goal": 3}})
+    signed_in.post("/api/applications", {"company": "Acme"})
+    gone = signed_in.post("/api/rejections", {"company": "Gone", "mood": 1}).get_json()
+    signed_in.delete(f"/api/rejections/{gone['id']}")
+    signed_in.post("/api/rejections", {"company": "Globex", "stage": "interview", "mood": 2})
+    other_signed_in.post("/api/rejections", {"company": "Not mine"})
+    result = signed_in.get("/api/insights?weeks=4").get_json()
     assert len(result["weeks"]) == 4
     assert result["weeks"][-1]["applications"] == 1
     assert result["weeks"][-1]["rejections"] == 1
@@ -20,10 +20,10 @@ def test_insights_counts_only_the_users_live_records(user, other_user):
     assert [m["mood"] for m in result["mood"]] == [2.0]
 
 
-def test_insights_weeks_must_be_1_to_104(user):
-    assert len(user.get("/api/insights").get_json()["weeks"]) == 12
+def test_insights_weeks_must_be_1_to_104(signed_in):
+    assert len(signed_in.get("/api/insights").get_json()["weeks"]) == 12
     for weeks in ("0", "105", "many"):
-        assert "weeks" in error_of(user.get(f"/api/insights?weeks={weeks}"), 422,
+        assert "weeks" in error_of(signed_in.get(f"/api/insights?weeks={weeks}"), 422,
                                    "validation_error")["fields"]
 
 

@@ -9,6 +9,8 @@ from backend.extensions import db
 from backend.models import Nudge, PushSubscription, utcnow
 from backend.nudges import dispatcher
 from backend.push import sender_for
+from tests.factories import make_nudge
+from tests.helpers import sign_up
 
 
 def run(app, now=None):
@@ -19,9 +21,9 @@ def run(app, now=None):
             db.session.remove()
 
 
-def subscribe(user, *devices):
+def subscribe(signed_in, *devices):
     for device in devices:
-        assert user.post("/api/push/subscriptions", device.subscription()).status_code == 201
+        assert signed_in.post("/api/push/subscriptions", device.subscription()).status_code == 201
 
 
 def endpoints(app):
@@ -29,11 +31,11 @@ def endpoints(app):
         return set(db.session.execute(select(PushSubscription.endpoint)).scalars())
 
 
-def test_a_due_nudge_is_delivered_once_to_every_device_encrypted(app, user, push_service,
-                                                                 add_nudge, nudge_of):
+def test_a_due_nudge_is_delivered_once_to_every_device_encrypted(app, signed_in, push_service,
+                                                                 nudge_of):
     phone, laptop = push_service.device("phone"), push_service.device("laptop")
-    subscribe(user, phone, laptop)
-    nudge_id = add_nudge(user)
+    subscribe(signed_in, phone, laptop)
+    nudge_id = make_nudge(app, signed_in.user["id"])
     before = nudge_of(nudge_id).version
     assert run(app) == {"sent": 1}
     assert run(app) == {}
@@ -44,14 +46,11 @@ def test_a_due_nudge_is_delivered_once_to_every_device_encrypted(app, user, push
     assert all(headers["topic"] == "apply" for _p, headers, _b in push_service.messages)
     row = nudge_of(nudge_id)
     assert row.status == "sent" and row.sent_at and row.attempts == 1 and row.version > before
-    assert user.get(f"/api/nudges/{nudge_id}").get_json()["status"] == "sent"
+    assert signed_in.get(f"/api/nudges/{nudge_id}").get_json()["status"] == "sent"
 
 
-def test_a_batch_is_sent_several_nudges_at_once_each_exactly_once(app, push_service, add_nudge,
-                                                                  nudge_of):
+def test_a_batch_is_sent_several_nudges_at_once_each_exactly_once(app, push_service, nudge_of):
     from backend.push.sender import CONCURRENCY
-
-    from .conftest import sign_up
 
     push_service.delay = 0.2  # a distant push service: sends overlap while they wait
     people = [sign_up(app) for _ in range(4)]
@@ -60,7 +59,7 @@ def test_a_batch_is_sent_several_nudges_at_once_each_exactly_once(app, push_serv
         device = push_service.device(f"person-{n}")
         subscribe(person, device)
         devices[device.path] = device
-        ids += [add_nudge(person, kind="apply") for _ in range(5)]
+        ids += [make_nudge(app, person.user["id"], kind="apply") for _ in range(5)]
     assert run(app) == {"sent": 20}
     assert 1 < push_service.max_in_flight <= CONCURRENCY
     for device in devices.values():
@@ -70,37 +69,36 @@ def test_a_batch_is_sent_several_nudges_at_once_each_exactly_once(app, push_serv
     assert all(nudge_of(i).status == "sent" for i in ids)
 
 
-def test_a_nudge_not_yet_due_waits(app, user, push_service, add_nudge, nudge_of):
-    subscribe(user, push_service.device("phone"))
-    nudge_id = add_nudge(user, due_at=utcnow() + timedelta(hours=1))
+def test_a_nudge_not_yet_due_waits(app, signed_in, push_service, nudge_of):
+    subscribe(signed_in, push_service.device("phone"))
+    nudge_id = make_nudge(app, signed_in.user["id"], due_at=utcnow() + timedelta(hours=1))
     assert run(app) == {}
     assert nudge_of(nudge_id).status == "scheduled" and push_service.messages == []
 
 
-def test_gone_subscription_is_deleted_and_the_nudge_stays_in_the_inbox(app, user, push_service,
-                                                                      add_nudge, nudge_of):
+def test_gone_subscription_is_deleted_and_the_nudge_stays_in_the_inbox(app, signed_in, push_service,
+                                                                       nudge_of):
     gone = push_service.device("gone")
     push_service.statuses = {gone.path: (410, {})}
-    subscribe(user, gone)
-    nudge_id = add_nudge(user)
+    subscribe(signed_in, gone)
+    nudge_id = make_nudge(app, signed_in.user["id"])
     assert run(app) == {"sent": 1}
     assert gone.endpoint not in endpoints(app)
     assert nudge_of(nudge_id).status == "sent"
 
 
-def test_without_any_subscription_a_nudge_is_marked_sent_for_the_inbox(app, user, add_nudge):
-    nudge_id = add_nudge(user)
+def test_without_any_subscription_a_nudge_is_marked_sent_for_the_inbox(app, signed_in):
+    nudge_id = make_nudge(app, signed_in.user["id"])
     assert run(app) == {"sent": 1}
-    [listed] = user.get("/api/nudges").get_json()
+    [listed] = signed_in.get("/api/nudges").get_json()
     assert listed["id"] == str(nudge_id) and listed["status"] == "sent"
 
 
-def test_503_with_retry_after_is_retried_after_that_wait(app, user, push_service, add_nudge,
-                                                         nudge_of):
+def test_503_with_retry_after_is_retried_after_that_wait(app, signed_in, push_service, nudge_of):
     busy = push_service.device("busy")
     push_service.statuses = {busy.path: (503, {"Retry-After": "120"})}
-    subscribe(user, busy)
-    nudge_id = add_nudge(user)
+    subscribe(signed_in, busy)
+    nudge_id = make_nudge(app, signed_in.user["id"])
     now = utcnow()
     assert run(app, now) == {"retry": 1}
     row = nudge_of(nudge_id)
@@ -112,11 +110,11 @@ def test_503_with_retry_after_is_retried_after_that_wait(app, user, push_service
     assert len(busy.received()) == 1
 
 
-def test_five_failed_tries_leave_the_nudge_failed(app, user, push_service, add_nudge, nudge_of):
+def test_five_failed_tries_leave_the_nudge_failed(app, signed_in, push_service, nudge_of):
     broken = push_service.device("down")
     push_service.statuses = {broken.path: (500, {})}
-    subscribe(user, broken)
-    nudge_id = add_nudge(user)
+    subscribe(signed_in, broken)
+    nudge_id = make_nudge(app, signed_in.user["id"])
     now, results = utcnow(), []
     for _ in range(5):
         results.append(run(app, now))
@@ -130,11 +128,11 @@ def test_five_failed_tries_leave_the_nudge_failed(app, user, push_service, add_n
         assert db.session.execute(select(PushSubscription.disabled_at)).scalar_one() is None
 
 
-def test_backoff_doubles_between_tries(app, user, push_service, add_nudge, nudge_of):
+def test_backoff_doubles_between_tries(app, signed_in, push_service, nudge_of):
     down = push_service.device("down")
     push_service.statuses = {down.path: (500, {})}
-    subscribe(user, down)
-    nudge_id = add_nudge(user)
+    subscribe(signed_in, down)
+    nudge_id = make_nudge(app, signed_in.user["id"])
     now, waits = utcnow(), []
     for _ in range(3):
         run(app, now)
@@ -144,10 +142,10 @@ def test_backoff_doubles_between_tries(app, user, push_service, add_nudge, nudge
     assert waits == [30, 60, 120]
 
 
-def test_an_expired_lease_is_claimed_again(app, user, push_service, add_nudge, nudge_of):
+def test_an_expired_lease_is_claimed_again(app, signed_in, push_service, nudge_of):
     phone = push_service.device("phone")
-    subscribe(user, phone)
-    nudge_id = add_nudge(user)
+    subscribe(signed_in, phone)
+    nudge_id = make_nudge(app, signed_in.user["id"])
     now = utcnow()
     with app.app_context():
         [claimed] = dispatcher.claim(now)  # ...and this worker dies before sending
@@ -157,27 +155,27 @@ def test_an_expired_lease_is_claimed_again(app, user, push_service, add_nudge, n
     assert len(phone.received()) == 1 and nudge_of(nudge_id).attempts == 2
 
 
-def test_a_nudge_more_than_12_hours_overdue_is_cancelled_not_sent(app, user, push_service,
-                                                                  add_nudge, nudge_of):
+def test_a_nudge_more_than_12_hours_overdue_is_cancelled_not_sent(app, signed_in, push_service,
+                                                                  nudge_of):
     phone = push_service.device("phone")
-    subscribe(user, phone)
-    nudge_id = add_nudge(user, due_at=utcnow() - timedelta(hours=13))
+    subscribe(signed_in, phone)
+    nudge_id = make_nudge(app, signed_in.user["id"], due_at=utcnow() - timedelta(hours=13))
     assert run(app) == {}
     assert nudge_of(nudge_id).status == "cancelled" and phone.received() == []
 
 
-def test_a_dismissed_nudge_is_not_sent(app, user, push_service, add_nudge, nudge_of):
+def test_a_dismissed_nudge_is_not_sent(app, signed_in, push_service, nudge_of):
     phone = push_service.device("phone")
-    subscribe(user, phone)
-    nudge_id = add_nudge(user)
-    user.patch(f"/api/nudges/{nudge_id}", {"dismissed": True})
+    subscribe(signed_in, phone)
+    nudge_id = make_nudge(app, signed_in.user["id"])
+    signed_in.patch(f"/api/nudges/{nudge_id}", {"dismissed": True})
     run(app)
     assert nudge_of(nudge_id).status == "cancelled" and phone.received() == []
 
 
-def test_two_dispatchers_never_claim_one_nudge_twice(app, user, add_nudge):
+def test_two_dispatchers_never_claim_one_nudge_twice(app, signed_in):
     for _ in range(60):
-        add_nudge(user)
+        make_nudge(app, signed_in.user["id"])
     claimed, start = [[], []], threading.Barrier(2)
 
     def worker(mine):
@@ -198,11 +196,11 @@ def test_two_dispatchers_never_claim_one_nudge_twice(app, user, add_nudge):
         assert first and second  # SKIP LOCKED lets both make progress
 
 
-def test_run_once_command_sends_what_is_due(app, user, push_service, add_nudge):
+def test_run_once_command_sends_what_is_due(app, runner, signed_in, push_service):
     phone = push_service.device("phone")
-    subscribe(user, phone)
-    add_nudge(user)
-    result = app.test_cli_runner().invoke(args=["nudges", "run-once", "--no-sweep"])
+    subscribe(signed_in, phone)
+    make_nudge(app, signed_in.user["id"])
+    result = runner.invoke(args=["nudges", "run-once", "--no-sweep"])
     assert result.exit_code == 0, result.output
     assert "1 sent" in result.output and len(phone.received()) == 1
 
@@ -234,10 +232,10 @@ def test_the_worker_stops_cleanly_on_sigterm(app, database_url, tmp_path):
 
 
 def test_a_nudge_whose_lease_ran_out_before_its_turn_is_left_for_the_next_claim(
-        app, user, push_service, add_nudge, nudge_of):
+        app, signed_in, push_service, nudge_of):
     phone = push_service.device("phone")
-    subscribe(user, phone)
-    nudge_id = add_nudge(user, due_at=utcnow() - timedelta(minutes=10))
+    subscribe(signed_in, phone)
+    nudge_id = make_nudge(app, signed_in.user["id"], due_at=utcnow() - timedelta(minutes=10))
     long_ago = utcnow() - timedelta(minutes=5)
     with app.app_context():
         batch = dispatcher.claim(long_ago)  # a batch so slow its lease is already over

@@ -2,7 +2,12 @@
 
 Each test subscription gets its own P-256 key pair and auth secret; the service
 keeps the decrypted payload and headers of every message, and answers with the
-status set for that endpoint path.
+status set for that endpoint path. It can also misbehave the ways a hostile or
+broken push service does: huge and odd `Retry-After` answers (`answer`), a
+redirect to another listener (`redirect`; every request that arrives anywhere
+is kept in `arrivals`), and slow answers (`delay`, or `hold_until_in_flight`,
+which keeps every answer back until that many requests are in flight at once,
+so a test can show sends overlap without timing them).
 """
 import base64
 import json
@@ -29,11 +34,13 @@ def unb64(text):
 class Device:
     """What a browser keeps for one subscription."""
 
-    def __init__(self, service, name):
+    def __init__(self, service, name, host=None):
         self.private_key = ec.generate_private_key(ec.SECP256R1())
         self.auth = os.urandom(16)
         self.path = f"/push/{name}"
-        self.endpoint = service.url + self.path
+        # `host`: the name the endpoint uses instead of 127.0.0.1 (a test resolves it).
+        base = service.url if host is None else f"{service.scheme}://{host}:{service.port}"
+        self.endpoint = base + self.path
         self.service = service
 
     def subscription(self):
@@ -50,11 +57,14 @@ class Device:
 
 
 class FakePushService:
-    def __init__(self):
+    def __init__(self, host="127.0.0.1", port=0, tls=None):
+        """`tls`: an ssl.SSLContext to serve https with (a test's own certificate)."""
         self.messages = []
         self.statuses = {}  # path -> (status, extra headers)
         self.delay = 0.0  # seconds each answer takes, like a distant push service
         self.in_flight = self.max_in_flight = 0
+        self.arrivals = []  # (method, path) of every request, whatever the answer
+        self.gate = None  # a Barrier: answers wait until that many requests are in flight
         self.lock = threading.Lock()
         service = self
 
@@ -63,15 +73,28 @@ class FakePushService:
 
             def do_POST(self):
                 with service.lock:
+                    service.arrivals.append(("POST", self.path))
                     service.in_flight += 1
                     service.max_in_flight = max(service.max_in_flight, service.in_flight)
                 try:
                     if service.delay:
                         time.sleep(service.delay)
+                    if service.gate is not None:
+                        try:
+                            service.gate.wait()
+                        except threading.BrokenBarrierError:
+                            pass  # sends did not overlap: answer anyway, the test sees max_in_flight
                     self._answer()
                 finally:
                     with service.lock:
                         service.in_flight -= 1
+
+            def do_GET(self):  # what a 301/302/303 turns a followed POST into
+                with service.lock:
+                    service.arrivals.append(("GET", self.path))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
             def _answer(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -88,8 +111,12 @@ class FakePushService:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.server = ThreadingHTTPServer((host, port), Handler)
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        self.port = self.server.server_address[1]
+        self.scheme = "https" if tls is not None else "http"
+        self.url = f"{self.scheme}://{host}:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self):
@@ -100,8 +127,21 @@ class FakePushService:
         self.server.shutdown()
         self.server.server_close()
 
-    def device(self, name):
-        return Device(self, name)
+    def device(self, name, host=None):
+        return Device(self, name, host)
+
+    def answer(self, device, status, **headers):
+        """Answer every push to `device` with `status` and these headers (Retry_After=...)."""
+        self.statuses[device.path] = (status, {k.replace("_", "-"): v for k, v in headers.items()})
+
+    def redirect(self, device, location, status=307):
+        """Answer pushes to `device` with a redirect (307 and 308 keep the POST and its body)."""
+        self.statuses[device.path] = (status, {"Location": location})
+
+    def hold_until_in_flight(self, count, timeout=20):
+        """Keep every answer back until `count` requests are in flight together (or
+        `timeout` seconds passed: then sends did not overlap, and max_in_flight says so)."""
+        self.gate = threading.Barrier(count, timeout=timeout)
 
 
 def verify_vapid(headers, public_key_b64, audience):

@@ -1,37 +1,29 @@
 """POST /api/push/test through the real sender: pywebpush encrypts (aes128gcm), signs
 (VAPID), and a fake push service on 127.0.0.1 decrypts what arrives."""
-import base64
-
 import pytest
-from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import select
 
-from backend import create_app
 from backend.extensions import db
 from backend.models import PushSubscription
 from backend.push.sender import MAX_BODY, classify, payload
-from tests.helpers import ApiClient, error_of
+from tests.factories import vapid_private_key
+from tests.helpers import error_of
 
 from .fake_push_service import FakePushService, verify_vapid
 
 
 @pytest.fixture
 def push_service():
+    """A fake push service on 127.0.0.1 that decrypts what it receives."""
     with FakePushService() as service:
         yield service
 
 
 @pytest.fixture
-def push_app(database_url):
-    private = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
-    raw = base64.urlsafe_b64encode(private.to_bytes(32, "big")).rstrip(b"=").decode()
-    return create_app({"REBOUND_ENV": "testing", "DATABASE_URL": database_url,
-                       "PUSH_ALLOW_HTTP": True, "VAPID_PRIVATE_KEY": raw})
-
-
-@pytest.fixture
-def push_user(push_app):
-    return ApiClient(push_app.test_client()).register()
+def app(make_app, database_url):
+    """The app on this test's database, pushing over plain HTTP to a loopback push
+    service, with a VAPID key of its own."""
+    return make_app(database_url, PUSH_ALLOW_HTTP=True, VAPID_PRIVATE_KEY=vapid_private_key())
 
 
 def subscriptions(app):
@@ -40,45 +32,44 @@ def subscriptions(app):
                 db.session.execute(select(PushSubscription)).scalars()}
 
 
-def test_test_push_reaches_every_device_encrypted_and_signed(push_app, push_user, push_service):
+def test_test_push_reaches_every_device_encrypted_and_signed(app, signed_in, push_service):
     phone, laptop = push_service.device("phone"), push_service.device("laptop")
     for device in (phone, laptop):
-        assert push_user.post("/api/push/subscriptions", device.subscription()).status_code == 201
-    response = push_user.post("/api/push/test")
+        assert signed_in.post("/api/push/subscriptions", device.subscription()).status_code == 201
+    response = signed_in.post("/api/push/test")
     assert response.status_code == 202
     assert response.get_json() == {"devices": 2, "delivered": 2}
     for device in (phone, laptop):
         [message] = device.received()
         assert message["title"] == "Notifications are on" and message["kind"] == "test"
         assert len(message["body"]) <= MAX_BODY
-    public_key = push_user.get("/api/push/public-key").get_json()["public_key"]
+    public_key = signed_in.get("/api/push/public-key").get_json()["public_key"]
     for _path, headers, body in push_service.messages:
         assert headers["content-encoding"] == "aes128gcm"
         assert headers["ttl"] == str(24 * 60 * 60)
         assert headers["urgency"] == "normal" and headers["topic"] == "test"
         assert len(body) < 4096
         verify_vapid(headers, public_key, push_service.url)
-    assert all(row.last_success_at for row in subscriptions(push_app).values())
+    assert all(row.last_success_at for row in subscriptions(app).values())
 
 
-def test_a_gone_subscription_is_deleted_and_a_broken_one_disabled(push_app, push_user,
-                                                                   push_service):
+def test_a_gone_subscription_is_deleted_and_a_broken_one_disabled(app, signed_in,
+                                                                  push_service):
     gone, broken, busy = (push_service.device(n) for n in ("gone", "broken", "busy"))
     push_service.statuses = {gone.path: (410, {}), broken.path: (400, {}),
                              busy.path: (503, {"Retry-After": "30"})}
     for device in (gone, broken, busy):
-        push_user.post("/api/push/subscriptions", device.subscription())
-    assert push_user.post("/api/push/test").get_json() == {"devices": 3, "delivered": 0}
-    rows = subscriptions(push_app)
+        signed_in.post("/api/push/subscriptions", device.subscription())
+    assert signed_in.post("/api/push/test").get_json() == {"devices": 3, "delivered": 0}
+    rows = subscriptions(app)
     assert gone.endpoint not in rows
     assert rows[broken.endpoint].disabled_at is not None
     assert rows[busy.endpoint].disabled_at is None and rows[busy.endpoint].failure_count == 1
     # A disabled subscription is not tried again.
-    assert push_user.post("/api/push/test").get_json()["devices"] == 1
+    assert signed_in.post("/api/push/test").get_json()["devices"] == 1
 
 
-def test_test_push_needs_a_session_and_the_csrf_header(push_app):
-    client = ApiClient(push_app.test_client())
+def test_test_push_needs_a_session_and_the_csrf_header(client):
     error_of(client.post("/api/push/test"), 401, "unauthorized")
     error_of(client.client.post("/api/push/test"), 403, "csrf")
 

@@ -48,12 +48,14 @@ def test_a_name_that_does_not_resolve_is_an_os_error():
 
 @pytest.fixture
 def service():
+    """A fake push service on 127.0.0.1 that decrypts what it receives."""
     with FakePushService() as running:
         yield running
 
 
 @pytest.fixture
 def vapid():
+    """A new VAPID key pair to sign with."""
     key = Vapid()
     key.generate_keys()
     return key

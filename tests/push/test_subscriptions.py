@@ -36,12 +36,12 @@ def test_public_key_is_a_65_byte_point(client):
     assert len(raw) == 65 and raw[0] == 4
 
 
-def test_subscribe_and_unsubscribe(user, db_state):
-    response = user.post("/api/push/subscriptions", subscription())
+def test_subscribe_and_unsubscribe(signed_in, db_state):
+    response = signed_in.post("/api/push/subscriptions", subscription())
     assert response.status_code == 201
     assert response.get_json()["endpoint"] == ENDPOINT
     assert len(db_state()["push_subscriptions"]) == 1
-    assert user.delete("/api/push/subscriptions", {"endpoint": ENDPOINT}).status_code == 204
+    assert signed_in.delete("/api/push/subscriptions", {"endpoint": ENDPOINT}).status_code == 204
     assert db_state()["push_subscriptions"] == []
 
 
@@ -51,13 +51,14 @@ def owners(app):
                 db.session.execute(select(PushSubscription)).scalars()]
 
 
-def test_an_endpoint_belongs_to_the_latest_user_to_register_it(app, user, other_user):
-    user.post("/api/push/subscriptions", subscription())
-    assert other_user.post("/api/push/subscriptions", subscription()).status_code == 201
-    assert owners(app) == [other_user.user["id"]]
+def test_an_endpoint_belongs_to_the_latest_user_to_register_it(app, signed_in, other_signed_in):
+    body = subscription()  # with the same keys only: other keys are a 409 (test_subscription_rules)
+    signed_in.post("/api/push/subscriptions", body)
+    assert other_signed_in.post("/api/push/subscriptions", body).status_code == 201
+    assert owners(app) == [other_signed_in.user["id"]]
     # The first user can no longer remove it.
-    assert user.delete("/api/push/subscriptions", {"endpoint": ENDPOINT}).status_code == 204
-    assert owners(app) == [other_user.user["id"]]
+    assert signed_in.delete("/api/push/subscriptions", {"endpoint": ENDPOINT}).status_code == 204
+    assert owners(app) == [other_signed_in.user["id"]]
 
 
 @pytest.mark.parametrize("body,field", [
@@ -74,9 +75,9 @@ def test_an_endpoint_belongs_to_the_latest_user_to_register_it(app, user, other_
     (subscription(endpoint="https://[::1]/x"), "endpoint"),
     (subscription(endpoint="javascript:alert(1)"), "endpoint"),
 ])
-def test_bad_subscriptions_are_422_and_store_nothing(user, body, field, db_state):
+def test_bad_subscriptions_are_422_and_store_nothing(signed_in, body, field, db_state):
     before = db_state()
-    assert field in error_of(user.post("/api/push/subscriptions", body), 422,
+    assert field in error_of(signed_in.post("/api/push/subscriptions", body), 422,
                              "validation_error")["fields"]
     assert db_state() == before
 

@@ -17,8 +17,8 @@ from sqlalchemy import make_url
 from backend.extensions import db
 from backend.models import User
 from backend.services import records
+from tests.factories import mutation
 
-from .conftest import mutation
 from .devices import FlaskTransport, new_user_with_sessions
 
 WAIT = 10  # at most this long for a step; a blocked writer is seen in pg_stat_activity

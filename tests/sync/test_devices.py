@@ -12,7 +12,7 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, rule,
                                  run_state_machine_as_test)
 from werkzeug.serving import make_server
 
-from .conftest import sync_settings
+from .helpers import sync_settings
 from .devices import (INVALID, TOMBSTONE, Device, FlaskTransport, HttpTransport, Oracle,
                       full_state, new_user_with_sessions)
 
@@ -220,6 +220,7 @@ def test_devices_converge_over_the_test_client(app):
 
 @pytest.fixture
 def live_server(app):
+    """The app served over real HTTP by a werkzeug server on a free port; yields its URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -9,7 +9,9 @@ import json
 import re
 from pathlib import Path
 
-from .conftest import mutation, sync
+from tests.factories import mutation
+
+from .helpers import sync
 
 DOC = Path(__file__).parents[2] / "docs" / "sync.md"
 
@@ -33,21 +35,21 @@ def _abbreviated(value):
     return isinstance(value, str) and value.endswith("…")
 
 
-def test_sync_example_exchange_in_the_docs_is_what_the_server_answers(user):
+def test_sync_example_exchange_in_the_docs_is_what_the_server_answers(signed_in):
     request, documented = documented_exchange()
     contact_id = request["mutations"][1]["id"]
     checkin_id = request["mutations"][2]["id"]
-    sync(user, [mutation("contacts", record_id=contact_id, fields={
+    sync(signed_in, [mutation("contacts", record_id=contact_id, fields={
         "name": "Ria", "channel": "email", "handle": "ria@example.org"}),
         mutation("checkins", record_id=checkin_id, fields={"mood": 3})])
     # Other edits bring the user to version 41, where this device's cursor is.
     for n in range(39):
-        sync(user, [mutation("contacts", record_id=contact_id, fields={"notes": f"edit {n}"})])
-    assert sync(user)["cursor"] == request["cursor"] == 41
+        sync(signed_in, [mutation("contacts", record_id=contact_id, fields={"notes": f"edit {n}"})])
+    assert sync(signed_in)["cursor"] == request["cursor"] == 41
     other_device = documented["changes"][0]
-    sync(user, [mutation("contacts", record_id=other_device["id"], fields={"name": "Sam"})])
+    sync(signed_in, [mutation("contacts", record_id=other_device["id"], fields={"name": "Sam"})])
 
-    response = user.post("/api/sync", request)
+    response = signed_in.post("/api/sync", request)
     assert response.status_code == 200
     answer = response.get_json()
     assert answer["applied"] == documented["applied"]

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from backend.extensions import db
 from backend.services.entities import ENTITIES
 from backend.sync.serialize import RecordSerializer, converter_for
+from tests.factories import make_nudge, mutation
 
-from .conftest import mutation, sync
-from .test_sync_api import _make_nudge
+from .helpers import sync
 
 FULL = {
     "applications": {"company": "Acme ✓", "role": "Engineer", "url": "https://acme.example/jobs/1",
@@ -33,7 +33,7 @@ MINIMAL = {"applications": {"company": "A"}, "rejections": {"company": "R"}, "br
            "contacts": {"name": "C"}, "checkins": {"mood": 1}}
 
 
-def test_fast_serializer_equals_schema_dump_for_every_entity(app, user):
+def test_fast_serializer_equals_schema_dump_for_every_entity(app, signed_in):
     contact = uuid.uuid4()
     items = [mutation("contacts", record_id=contact, fields={"name": "For outreach"})]
     for entity in FULL:
@@ -43,13 +43,13 @@ def test_fast_serializer_equals_schema_dump_for_every_entity(app, user):
                                                "note": "called", "mood_after": 4,
                                                "at": "2026-02-06T10:00:00Z"}))
     items.append(mutation("outreach", fields={"contact_id": str(contact)}))
-    answer = sync(user, items)
+    answer = sync(signed_in, items)
     assert answer["rejected"] == [r for r in answer["rejected"]
                                   if r["error"]["code"] == "conflict"]  # second active break
-    _make_nudge(app, user)
-    _make_nudge(app, user, sent_at=datetime(2026, 2, 7, 9, 0, tzinfo=timezone.utc),
-                read_at=datetime.now(timezone.utc), dismissed_at=datetime.now(timezone.utc),
-                lease_until=datetime.now(timezone.utc) + timedelta(minutes=2), attempts=3)
+    make_nudge(app, signed_in.user["id"])
+    make_nudge(app, signed_in.user["id"], sent_at=datetime(2026, 2, 7, 9, 0, tzinfo=timezone.utc),
+               read_at=datetime.now(timezone.utc), dismissed_at=datetime.now(timezone.utc),
+               lease_until=datetime.now(timezone.utc) + timedelta(minutes=2), attempts=3)
 
     compared = set()
     with app.app_context():
@@ -64,11 +64,11 @@ def test_fast_serializer_equals_schema_dump_for_every_entity(app, user):
     assert compared == set(ENTITIES)
 
 
-def test_pulled_data_equals_the_rest_representation(user):
+def test_pulled_data_equals_the_rest_representation(signed_in):
     items = [mutation(entity, fields=FULL[entity]) for entity in FULL]
-    changes = sync(user, items)["changes"]
+    changes = sync(signed_in, items)["changes"]
     for change in changes:
-        rest = user.get(f"/api/{change['entity']}/{change['id']}").get_json()
+        rest = signed_in.get(f"/api/{change['entity']}/{change['id']}").get_json()
         assert change["data"] == rest
 
 
