@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .accounts import WIDER_THAN_SCREEN, api_json, make_demo_like_account
-from .test_quality import Inspector
+from .inspector import Inspector
 
 VECTORS = sorted((Path(__file__).resolve().parents[1] / "vectors" / "insights").glob("*.json"))
 

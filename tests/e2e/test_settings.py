@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from .accounts import WIDER_THAN_SCREEN, LOCAL_COUNTS, api_json, call, local_today
 from .pages import PASSWORD
-from .test_quality import Inspector
+from .inspector import Inspector
 
 NEW_PASSWORD = "another long enough password"
 
