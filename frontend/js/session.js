@@ -22,6 +22,9 @@ export const signOutPending = () => {
   }
 };
 
+// Listened to only while a sign-out waits: reconnecting sends it.
+const onOnline = () => flushSignOut();
+
 function rememberSignOut(pending) {
   try {
     if (pending) localStorage.setItem(PENDING_SIGN_OUT, new Date().toISOString());
@@ -29,13 +32,17 @@ function rememberSignOut(pending) {
   } catch {
     // No storage (a private window's quota): nothing more we can do.
   }
+  if (pending) addEventListener('online', onOnline);
+  else removeEventListener('online', onOnline);
 }
 
 // Sends the pending sign-out, if any. Done (the flag goes) when the server
 // ends the session (204) or says it already has (401); kept when offline
 // or when the server could not answer.
 export function flushSignOut() {
-  if (!signOutPending() || !navigator.onLine) return Promise.resolve();
+  if (!signOutPending()) return Promise.resolve();
+  addEventListener('online', onOnline); // (again: after a restart)
+  if (!navigator.onLine) return Promise.resolve();
   flushing ??= (async () => {
     try {
       await api('POST', '/api/auth/logout');
@@ -48,7 +55,6 @@ export function flushSignOut() {
   })();
   return flushing;
 }
-addEventListener('online', () => flushSignOut());
 
 // The app's start: a pending sign-out goes first (given a few seconds, so
 // a bad connection cannot hold the app closed; it still goes on, and a

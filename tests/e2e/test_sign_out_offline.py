@@ -47,10 +47,12 @@ def test_an_offline_sign_out_is_sent_when_the_app_next_starts_online(rebound, pl
     # Still offline: the copied cookie still works on the server.
     assert old_cookie_status(playwright_instance, tab.base_url, cookies) == 200
 
+    page.close()  # the app is closed, and the phone comes back online
     tab.context.set_offline(False)
+    page = tab.context.new_page()
     logouts = []
     page.on("request", lambda r: r.url.endswith("/api/auth/logout") and logouts.append(r.method))
-    page.reload()  # the app starts again, online
+    page.goto(tab.base_url + "/")  # the app starts again, online
     page.wait_for_function(f"() => {PENDING} === null")
     assert logouts == ["POST"]
     assert old_cookie_status(playwright_instance, tab.base_url, cookies) == 401
