@@ -12,6 +12,7 @@ DEFAULT_SETTINGS = {
     "max_nudges_per_day": 2,
     "max_nudges_per_week": 6,
     "weekly_application_goal": 5,
+    "ghost_after_days": 30,
     "nudge_kinds": {"break": True, "support": True, "apply": True, "feedback": True,
                     "reflect": True, "big_picture": True},
     "detailed_notifications": False,

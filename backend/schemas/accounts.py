@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo, available_timezones
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from .common import Instant, Str
+from .common import Flag, Instant, Str
 from .records import NUDGE_KINDS
 
 EMAIL = validate.Email(error="Must be a valid email address.")
@@ -44,7 +44,7 @@ def Clock(**kwargs):
 
 
 class NudgeKindsSchema(ma.Schema):
-    locals().update({kind: fields.Boolean() for kind in NUDGE_KINDS})
+    locals().update({kind: Flag() for kind in NUDGE_KINDS})
 
 
 class SettingsSchema(ma.Schema):
@@ -53,8 +53,10 @@ class SettingsSchema(ma.Schema):
     max_nudges_per_day = fields.Integer(strict=True, validate=validate.Range(0, 10))
     max_nudges_per_week = fields.Integer(strict=True, validate=validate.Range(0, 50))
     weekly_application_goal = fields.Integer(strict=True, validate=validate.Range(0, 100))
+    # An application with no news for this many days counts as silent (SPEC §4).
+    ghost_after_days = fields.Integer(strict=True, validate=validate.Range(7, 180))
     nudge_kinds = fields.Nested(NudgeKindsSchema)
-    detailed_notifications = fields.Boolean()
+    detailed_notifications = Flag()
 
 
 class UserSchema(ma.Schema):
@@ -105,7 +107,7 @@ class DeviceSessionSchema(ma.Schema):
     device_label = fields.String(allow_none=True)
     created_at = Instant()
     last_seen_at = Instant()
-    current = fields.Boolean()
+    current = Flag()
 
 
 class HealthSchema(ma.Schema):

@@ -32,6 +32,15 @@ class Str(fields.String):
         return text
 
 
+class Flag(fields.Boolean):
+    """JSON true or false, nothing else ("yes", 1 or "true" mean a confused client)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 def Text(**kwargs):
     return Str(max_length=TEXT, **kwargs)
 

@@ -2,7 +2,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from .common import (Choice, Day, Instant, MetaFields, Mood, Str, StrList, Text)
+from .common import (Choice, Day, Flag, Instant, MetaFields, Mood, Str, StrList, Text)
 
 APPLICATION_STATUSES = ["applied", "screening", "interviewing", "offer", "accepted",
                         "rejected", "withdrawn", "ghosted"]
@@ -111,6 +111,6 @@ class NudgeSchema(MetaFields):
 class NudgeMarkSchema(ma.Schema):
     """What a client may send about a nudge."""
 
-    read = fields.Boolean(validate=validate.Equal(True))
-    dismissed = fields.Boolean(validate=validate.Equal(True))
+    read = Flag(validate=validate.Equal(True))
+    dismissed = Flag(validate=validate.Equal(True))
     snooze_days = fields.Integer(strict=True, validate=validate.Range(1, 7))

@@ -98,6 +98,30 @@ def test_patch_me_refuses_bad_values_and_changes_nothing(signed_in, db_state):
     assert db_state() == before
 
 
+def test_ghost_after_days_defaults_to_30_and_takes_7_to_180(signed_in, db_state):
+    assert signed_in.get("/api/me").get_json()["settings"]["ghost_after_days"] == 30
+    for bad in (6, 181, "14", 14.5, True):
+        before = db_state()
+        body = error_of(signed_in.patch("/api/me", {"settings": {"ghost_after_days": bad}}),
+                        422, "validation_error")
+        assert set(body["fields"]) == {"settings.ghost_after_days"}
+        assert db_state() == before
+    response = signed_in.patch("/api/me", {"settings": {"ghost_after_days": 14}})
+    assert response.get_json()["settings"]["ghost_after_days"] == 14
+
+
+def test_boolean_settings_take_true_and_false_only(signed_in, db_state):
+    for bad in ("yes", "true", 1, 0, "on", None):
+        before = db_state()
+        body = error_of(signed_in.patch("/api/me", {"settings": {
+            "detailed_notifications": bad, "nudge_kinds": {"apply": bad}}}), 422, "validation_error")
+        assert set(body["fields"]) == {"settings.detailed_notifications",
+                                       "settings.nudge_kinds.apply"}
+        assert db_state() == before
+    response = signed_in.patch("/api/me", {"settings": {"detailed_notifications": True}})
+    assert response.get_json()["settings"]["detailed_notifications"] is True
+
+
 def test_change_email_needs_the_current_password(signed_in, db_state):
     before = db_state()
     error_of(signed_in.post("/api/me/email", {"new_email": "new@example.org",
