@@ -3,14 +3,19 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app backend
 PORT ?= 5000
+# 0.0.0.0 serves the phones on your network too (see README, "On a phone").
+HOST ?= 127.0.0.1
 PYTHON ?= python3
+# Two test processes (pytest-xdist), a test file each at a time: the browser tests
+# wait on timers and the network, so two halve the suite's time on two cores.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: run test lint setup setup-test e2e-deps icons clean
 
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) push init-keys
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup-test e2e-deps lint
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -53,7 +53,8 @@ def timed_sends(service, devices, concurrency):
     vapid.generate_keys()
     sender = PushSender(vapid, "mailto:bench@example.org", allow_private=True,
                         concurrency=concurrency)
-    data = payload("Ready for one more?", "One more application, no rush.", "/", "apply")
+    data = payload("Ready for one more?", "One more application, no rush.", "/", "apply",
+                   base_url="https://rebound.example")
     started = time.perf_counter()
     outcomes = sender.map(lambda target: sender.send(target, data, "apply"), devices)
     elapsed = time.perf_counter() - started
@@ -64,7 +65,7 @@ def timed_sends(service, devices, concurrency):
 def raw_encode_rate(keys, seconds=2.0):
     """Encryptions per second of one nudge-sized payload (pywebpush's own encode)."""
     data = payload("Ready for one more?", "One more application, no rush.", "/", "apply",
-                   str(uuid.uuid4()))
+                   str(uuid.uuid4()), base_url="https://rebound.example")
     pusher = WebPusher({"endpoint": "https://push.example/x", "keys": keys})
     count, started = 0, time.perf_counter()
     while time.perf_counter() - started < seconds:

@@ -80,6 +80,7 @@ def settle(page):
 
 
 def first_href(page, pattern):
+    settle(page)
     for link in page.locator("main a[href]").all():
         href = link.get_attribute("href")
         if re.fullmatch(pattern, href or ""):
@@ -152,6 +153,7 @@ def shoot(base, password, out, only):
                 go(href)
                 shooter.shot(page, "rejection", scheme)
                 shooter.shot(page, "rejection-reflect", scheme, scroll_to="#reflect")
+                shooter.shot(page, "rejection-feedback", scheme, scroll_to="#feedback")
             go("/insights")
             shooter.shot(page, "insights", scheme)
             shooter.shot(page, "insights-mood", scheme, scroll_to="#insights-mood")
@@ -162,6 +164,9 @@ def shoot(base, password, out, only):
             for path, name in [("/applications", "applications"), ("/breaks", "breaks"),
                                ("/support", "support"), ("/inbox", "inbox")]:
                 go(path)
+                settle(page)
+                if not page.url.endswith(path):
+                    continue  # an interim redirect in routes.js: not this screen yet
                 shooter.shot(page, name, scheme)
             go("/help")
             shooter.shot(page, "help", scheme)

@@ -6,6 +6,7 @@ straight into the table, as reconcile would.
 """
 import base64
 import uuid
+from datetime import date, timedelta
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -18,7 +19,8 @@ SAMPLES = {
     "applications": {"company": "Acme", "role": "Designer", "url": "https://acme.example/jobs/1"},
     "rejections": {"company": "Acme", "stage": "interview", "mood": 2,
                    "emotions": ["sad", "numb"]},
-    "breaks": {"planned_end_on": "2026-12-01", "activities": ["walk", "sleep"], "mood_before": 2},
+    # a few days ahead in every time zone: a break cannot be planned to end before it starts
+    "breaks": {"planned_end_on": (date.today() + timedelta(days=3)).isoformat(), "activities": ["walk", "sleep"], "mood_before": 2},
     "contacts": {"name": "Sam", "relationship": "friend", "channel": "sms",
                  "handle": "+44 7700 900123"},
     "checkins": {"mood": 4, "emotions": ["hopeful"]},

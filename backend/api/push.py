@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from ..extensions import db, limiter
 from ..push import sender_for
 from ..push.keys import public_key
-from ..push.sender import payload
+from ..push.sender import payload, public_url
 from ..schemas.push import (PublicKeySchema, SubscriptionOutSchema, SubscriptionSchema,
                             TestSendSchema, UnsubscribeSchema)
 from ..services import push_subscriptions
@@ -62,7 +62,7 @@ def send_test():
     sender = sender_for(current_app)
     message = payload("Notifications are on",
                       "This is how Rebound will remind you, gently and not too often.",
-                      "/", "test")
+                      "/today", "test", base_url=public_url(current_app.config))
     subscriptions = push_subscriptions.active_for(current_user.id)
     # Send first, then record: no write (and so no database lock) is open during the sends.
     # Side by side; the sender only reads the rows' loaded columns.

@@ -2,20 +2,29 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from .base import SyncedMixin, UTCDateTime
 
 
-def _user_version_index(table):
-    return (Index(f"ix_{table}_user_version", "user_id", "version"),)
+def _user_version_index(table, *live_indexes):
+    return (Index(f"ix_{table}_user_version", "user_id", "version"), *live_indexes)
+
+
+def _live(table, *columns):
+    """An index of a user's live rows (tombstones left out) by `columns`: how reconcile
+    reads only the days the nudge rules look at (docs/nudges.md)."""
+    where = text("deleted_at IS NULL")
+    return Index(f"ix_{table}_user_{'_'.join(columns)}", "user_id", *columns,
+                 sqlite_where=where, postgresql_where=where)
 
 
 class Application(SyncedMixin, db.Model):
     __tablename__ = "applications"
-    __table_args__ = _user_version_index("applications")
+    __table_args__ = _user_version_index("applications", _live("applications", "applied_on"),
+                                         _live("applications", "status_changed_on"))
 
     company: Mapped[str] = mapped_column(String(200))
     role: Mapped[str | None] = mapped_column(String(200))
@@ -29,7 +38,8 @@ class Application(SyncedMixin, db.Model):
 
 class Rejection(SyncedMixin, db.Model):
     __tablename__ = "rejections"
-    __table_args__ = _user_version_index("rejections")
+    __table_args__ = _user_version_index("rejections", _live("rejections", "received_on"),
+                                         _live("rejections", "feedback_requested_on"))
 
     company: Mapped[str] = mapped_column(String(200))
     role: Mapped[str | None] = mapped_column(String(200))
@@ -43,6 +53,7 @@ class Rejection(SyncedMixin, db.Model):
     feedback_status: Mapped[str] = mapped_column(String(20), default="not_requested")
     feedback_requested_on: Mapped[date | None] = mapped_column(Date)
     feedback: Mapped[str | None] = mapped_column(Text)
+    contact_email: Mapped[str | None] = mapped_column(String(254))
     went_well: Mapped[str | None] = mapped_column(Text)
     do_differently: Mapped[str | None] = mapped_column(Text)
     lessons: Mapped[str | None] = mapped_column(Text)
@@ -52,7 +63,8 @@ class Rejection(SyncedMixin, db.Model):
 
 class Break(SyncedMixin, db.Model):
     __tablename__ = "breaks"
-    __table_args__ = _user_version_index("breaks")
+    __table_args__ = _user_version_index(
+        "breaks", _live("breaks", "started_at"), _live("breaks", "ended_at"))
 
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     planned_end_on: Mapped[date | None] = mapped_column(Date)
@@ -77,7 +89,7 @@ class Contact(SyncedMixin, db.Model):
 
 class Checkin(SyncedMixin, db.Model):
     __tablename__ = "checkins"
-    __table_args__ = _user_version_index("checkins")
+    __table_args__ = _user_version_index("checkins", _live("checkins", "at"))
 
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     mood: Mapped[int] = mapped_column(Integer)
@@ -87,7 +99,8 @@ class Checkin(SyncedMixin, db.Model):
 
 class Outreach(SyncedMixin, db.Model):
     __tablename__ = "outreach"
-    __table_args__ = _user_version_index("outreach")
+    __table_args__ = _user_version_index(
+        "outreach", _live("outreach", "at"), _live("outreach", "contact_id", "at"))
 
     contact_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("contacts.id", ondelete="CASCADE"))
@@ -104,6 +117,8 @@ class Nudge(SyncedMixin, db.Model):
     __table_args__ = (
         Index("ix_nudges_user_version", "user_id", "version"),
         Index("ix_nudges_status_due", "status", "due_at"),
+        # Reconcile reads a user's scheduled nudges and those sent in the last weeks.
+        Index("ix_nudges_user_status_sent", "user_id", "status", "sent_at"),
         # One row per planned nudge and user: reconcile reuses it (nudges are never tombstoned).
         Index("uq_nudges_user_dedupe", "user_id", "dedupe_key", unique=True),
     )

@@ -24,7 +24,7 @@ from sqlalchemy import and_, or_, select, update
 from ..extensions import db
 from ..models import Nudge, PushSubscription, utcnow
 from ..push import sender_for
-from ..push.sender import payload
+from ..push.sender import payload, public_url
 from ..services import push_subscriptions
 from ..versions import stamp
 
@@ -115,11 +115,13 @@ def deliver(batch, sender):
     here. Returns (nudge, outcomes) in batch order, leaving out nudges whose lease
     ran short before their turn."""
     targets = _targets({n.user_id for n in batch}) if batch else {}
+    base_url = public_url(current_app.config)  # read here: the sends run in other threads
 
     def send(nudge):
         if utcnow() >= nudge.lease_until - LEASE_MARGIN:
             return None  # a slow batch outlived this lease: another worker may claim it now
-        data = payload(nudge.title, nudge.body, nudge.url, nudge.kind, str(nudge.id))
+        data = payload(nudge.title, nudge.body, nudge.url, nudge.kind, str(nudge.id),
+                       base_url=base_url)
         devices = targets.get(nudge.user_id, [])
         # Side by side: the nudge takes as long as its slowest device, not their sum.
         return list(zip(devices, sender.send_all(devices, data, nudge.kind)))

@@ -85,6 +85,6 @@ def plan(snapshot, now):
             continue
         insort(taken, due)
         title, body = text_for(c.variant, settings.get("detailed_notifications", False),
-                               company=c.company, contact=c.contact)
+                               company=c.company, contact=c.contact, figures=c.figures)
         planned.append(Desired(c.key, c.kind, due, title, body, c.url))
     return sorted(planned, key=lambda d: (d.due_at, d.key))

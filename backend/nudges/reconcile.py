@@ -4,16 +4,32 @@ Runs once per committed write (the write service marks the user, a
 `before_commit` hook reconciles inside that same transaction, so REST and sync
 both get it) and for every user in the worker's periodic sweep. Every nudge row
 it writes takes a new version from the user's counter, so devices pull it.
+
+It reads what the rules can look at, not the whole account, through indexes on
+the user's live rows (docs/nudges.md, "What a write re-plans"): the records of
+the last LOOKBACK days, the few older facts a rule asks for (the latest two
+applications, each contact's latest outreach and the latest of all, the active
+break), the records a still-scheduled nudge is about (from AROUND days before
+them), and of the nudges: the scheduled ones, the sent ones that count against
+the caps, and those under the keys the rules give. So a write costs what the
+user did lately, whatever the size of their history, and plans exactly what
+reading everything would (tests/nudges/test_reconcile_bounded.py).
 """
+import uuid
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
 from flask import current_app
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from ..extensions import db
 from ..models import (Application, Break, Checkin, Contact, Nudge, Outreach, Rejection,
                       User, VersionCounter, live, utcnow)
 from ..settings import settings_of
 from ..versions import bump_version, stamp
+from . import rules
 from .planner import Snapshot, plan
+from .texts import plain_again
 
 PENDING = "rebound_nudges_to_reconcile"
 _COLUMNS = {
@@ -25,6 +41,20 @@ _COLUMNS = {
     Outreach: ("contact_id", "at"),
     Checkin: ("at",),
 }
+# How far back the rules look, from today (UTC, and a day more for any zone):
+# big_picture reads this week and the two before it (from the Monday 20 days before
+# this Sunday); every other rule names a moment at most 3 days after its record's
+# day (7 after a feedback request), which is dropped once more than 24 h past, and
+# a break after a third rejection counts the 6 days before it.
+LOOKBACK = timedelta(days=23)
+# A nudge still scheduled keeps its record in play however old it is: read from
+# this many days before that record's day (the third-rejection week, the 3 days a
+# break stays recent, a day for any zone).
+AROUND = timedelta(days=8)
+# Sent nudges count against the caps and the spacing of any moment placed from
+# the earliest one that can be: the rolling week before it, and a day for the day cap.
+CAPS_REACH = timedelta(days=8)
+_KEYS_PER_QUERY = 500
 
 
 def init_app(app):
@@ -46,23 +76,125 @@ def _before_commit(session):
         reconcile(user_id)
 
 
-def _rows(model, user_id):
+def _record(names, row):
+    return {n: (str(v) if n.endswith("id") and v is not None else v)
+            for n, v in zip(names, row)}
+
+
+def _rows(model, user_id, *where, newest=None, limit=None):
+    """The user's live rows of `model` where `where`, as the planner's dicts (or the
+    `limit` newest by `newest`)."""
     names = _COLUMNS[model]
-    result = db.session.execute(live(model, user_id, *names))
-    return [{n: (str(v) if n.endswith("id") and v is not None else v)
-             for n, v in zip(names, row)} for row in result]
+    query = live(model, user_id, *names).where(*where)
+    if newest is not None:
+        query = query.order_by(newest.desc()).limit(limit)
+    return [_record(names, row) for row in db.session.execute(query)]
 
 
-def snapshot(user, nudge_rows):
-    nudges = [{"key": n.dedupe_key, "status": n.status, "due_at": n.due_at,
-               "sent_at": n.sent_at, "dismissed": n.dismissed_at is not None,
-               "revivable": n.status == "cancelled" and n.updated_at < n.due_at}
-              for n in nudge_rows]
-    return Snapshot(timezone=user.timezone, settings=settings_of(user),
-                    rejections=_rows(Rejection, user.id),
-                    applications=_rows(Application, user.id), breaks=_rows(Break, user.id),
-                    contacts=_rows(Contact, user.id), outreach=_rows(Outreach, user.id),
-                    checkins=_rows(Checkin, user.id), nudges=nudges)
+def _by_id(*lists):
+    """Rows read by several queries, each once."""
+    return list({row["id"]: row for rows in lists for row in rows}.values())
+
+
+def _back(day, delta):
+    return day - delta if day > date.min + delta else date.min
+
+
+def _first_day(user_id, scheduled, now):
+    """The first day to read records from: LOOKBACK before today, or earlier when a
+    scheduled nudge is about an older rejection or break (its key names its id)."""
+    days = [_back(now.astimezone(timezone.utc).date(), LOOKBACK)]
+    ids = set()
+    for row in scheduled:
+        for part in row.dedupe_key.split(":"):
+            try:
+                ids.add(uuid.UUID(part))
+            except ValueError:
+                continue
+    if ids:
+        # By primary key (the user's rows only, checked here: an index on the
+        # user would be a scan of them).
+        for owner, received, requested in db.session.execute(
+                select(Rejection.user_id, Rejection.received_on,
+                       Rejection.feedback_requested_on).where(Rejection.id.in_(ids))):
+            if owner == user_id:
+                days += [_back(d, AROUND) for d in (received, requested) if d is not None]
+        for owner, started, ended in db.session.execute(
+                select(Break.user_id, Break.started_at, Break.ended_at).where(
+                    Break.id.in_(ids))):
+            if owner == user_id:
+                days += [_back(t.astimezone(timezone.utc).date(), AROUND)
+                         for t in (started, ended) if t is not None]
+    return min(days)
+
+
+def _contacts_and_outreach(user_id, since):
+    """Every live contact (at most 500), and the outreach the rules read: all since
+    `since`, and before it only each contact's latest and the latest of all."""
+    names = _COLUMNS[Contact]
+    last = (select(func.max(Outreach.at))
+            .where(Outreach.user_id == user_id, Outreach.contact_id == Contact.id,
+                   Outreach.deleted_at.is_(None))
+            .scalar_subquery())
+    contacts, older = [], set()
+    for row in db.session.execute(live(Contact, user_id, *names).add_columns(last)):
+        contacts.append(_record(names, row[:-1]))
+        if row[-1] is not None and row[-1] < since:
+            older.add((str(row[0]), row[-1]))
+    latest = db.session.execute(
+        live(Outreach, user_id, "contact_id", "at")
+        .order_by(Outreach.at.desc()).limit(1)).first()
+    if latest is not None and latest.at < since:
+        older.add((str(latest.contact_id), latest.at))
+    outreach = _rows(Outreach, user_id, Outreach.at >= since)
+    outreach += [{"contact_id": contact_id, "at": at} for contact_id, at in sorted(older)]
+    return contacts, outreach
+
+
+def _nudge_dicts(rows):
+    return [{"key": n.dedupe_key, "status": n.status, "due_at": n.due_at,
+             "sent_at": n.sent_at, "dismissed": n.dismissed_at is not None,
+             "revivable": n.status == "cancelled" and n.updated_at < n.due_at}
+            for n in rows]
+
+
+def snapshot(user, now):
+    """(the Snapshot the planner needs, the nudge rows it was given): what the rules
+    can look at, read through the live-row indexes (see the module docstring)."""
+    user_id = user.id
+    scheduled = db.session.execute(
+        live(Nudge, user_id).where(Nudge.status == "scheduled")).scalars().all()
+    first = _first_day(user_id, scheduled, now)
+    since = datetime.combine(first, time(), tzinfo=timezone.utc)
+    contacts, outreach = _contacts_and_outreach(user_id, since)
+    snap = Snapshot(
+        timezone=user.timezone, settings=settings_of(user),
+        # One query per bound, each a range of one index (an OR of them is not).
+        rejections=_by_id(_rows(Rejection, user_id, Rejection.received_on >= first),
+                          _rows(Rejection, user_id, Rejection.feedback_requested_on >= first)),
+        applications=_by_id(_rows(Application, user_id, Application.applied_on >= first),
+                            _rows(Application, user_id, Application.status_changed_on >= first),
+                            _rows(Application, user_id, newest=Application.applied_on, limit=2)),
+        breaks=_by_id(_rows(Break, user_id, Break.ended_at.is_(None)),
+                      _rows(Break, user_id, Break.ended_at >= since),
+                      _rows(Break, user_id, Break.started_at >= since)),
+        contacts=contacts, outreach=outreach,
+        checkins=_rows(Checkin, user_id, Checkin.at >= since))
+    rows = {row.id: row for row in scheduled}
+    # Under the rules' keys: the done ones are not planned again, a cancelled one revives.
+    keys = sorted({c.key for c in rules.candidates(snap, ZoneInfo(user.timezone or "UTC"),
+                                                     now)})
+    for start in range(0, len(keys), _KEYS_PER_QUERY):
+        rows.update((row.id, row) for row in db.session.execute(
+            live(Nudge, user_id).where(Nudge.dedupe_key.in_(keys[start:start + _KEYS_PER_QUERY]))
+        ).scalars())
+    earliest = min([now, *(row.due_at for row in scheduled)])
+    rows.update((row.id, row) for row in db.session.execute(
+        live(Nudge, user_id).where(Nudge.status == "sent",
+                                   Nudge.sent_at >= earliest - CAPS_REACH)).scalars())
+    rows = sorted(rows.values(), key=lambda row: (row.created_at, str(row.id)))
+    snap.nudges = _nudge_dicts(rows)
+    return snap, rows
 
 
 def reconcile(user_id, now=None):
@@ -73,10 +205,9 @@ def reconcile(user_id, now=None):
     if user is None:
         return 0, 0, 0
     now = now or utcnow()
-    rows = db.session.execute(
-        live(Nudge, user.id).order_by(Nudge.created_at)).scalars().all()
+    snap, rows = snapshot(user, now)
     by_key = {row.dedupe_key: row for row in rows}
-    desired = plan(snapshot(user, rows), now)
+    desired = plan(snap, now)
     created = changed = cancelled = 0
     for want in desired:
         row = by_key.get(want.key)
@@ -93,6 +224,7 @@ def reconcile(user_id, now=None):
     for row in rows:
         if row.status == "scheduled" and row.dedupe_key not in wanted and not _leased(row, now):
             row.status, row.lease_until, row.next_attempt_at = "cancelled", None, None
+            row.title, row.body = plain_again(row.title, row.body)
             stamp(row, now)
             cancelled += 1
     db.session.flush()

@@ -24,6 +24,7 @@ class Candidate:
     url: str
     company: str | None = None
     contact: str | None = None
+    figures: tuple = ()  # (label, count) pairs a nudge may show: counts only, never a name
 
 
 def _day(d, n):
@@ -97,6 +98,7 @@ def support(snap, tz, now):
         # Recent past days are candidates too: the planner keeps one only while it
         # is still scheduled (a snooze), and skips it otherwise.
         day = _day(_local_date(last.get(c["id"], c["created_at"]), tz), every)
+        day = _skip_to(day, every, _day((now - SNOOZE_REACH).astimezone(tz).date(), -2))
         while True:
             moment = at_local(day, 12, 0, tz)
             if moment >= now - SNOOZE_REACH:
@@ -105,6 +107,16 @@ def support(snap, tz, now):
             if moment >= now - timedelta(hours=24):
                 break
             day = _day(day, every)
+
+
+def _skip_to(day, every, before):
+    """The last of `day`, `day + every`, … that is not after `before` (or `day` itself):
+    arithmetic, so an outreach dated years ago costs no more than one from last week.
+    (`before` is two days short of the earliest moment the loop keeps, so no day it
+    would keep is jumped over, whatever a daylight-saving change does to noon.)"""
+    if before <= day:
+        return day
+    return _day(day, (before - day).days // every * every)
 
 
 def _third_within_week(r, days):
@@ -148,6 +160,30 @@ def apply(snap, tz):
                             at_local(_day(end_day, 1), 10, 0, tz), "welcome_back", "/today")
 
 
+INTERVIEW_STAGES = {"interview", "final_round", "offer"}
+INTERVIEW_STATUSES = {"interviewing", "offer", "accepted"}
+
+
+def week_figures(snap, start, end):
+    """This week's counts for the big picture: applications sent, interviews reached
+    (an application moved to interviewing or beyond, or a rejection after one), breaks
+    taken and people reached. `start`, `end`: the week's first and last moments."""
+    def on(day):
+        return day is not None and start.date() <= day <= end.date()
+
+    def at(moment):
+        return moment is not None and start <= moment <= end
+
+    interviews = sum(1 for a in snap.applications
+                     if a.get("status") in INTERVIEW_STATUSES and on(a.get("status_changed_on")))
+    interviews += sum(1 for r in snap.rejections
+                      if r.get("stage") in INTERVIEW_STAGES and on(r["received_on"]))
+    return (("applications", sum(1 for a in snap.applications if on(a["applied_on"]))),
+            ("interviews", interviews),
+            ("breaks", sum(1 for b in snap.breaks if at(b["started_at"]))),
+            ("reach-outs", sum(1 for o in snap.outreach if at(o["at"]))))
+
+
 def _had_activity(snap, start, end, tz):
     days = [r["received_on"] for r in snap.rejections]
     days += [a["applied_on"] for a in snap.applications]
@@ -164,9 +200,10 @@ def big_picture(snap, tz, now):
     sunday = _day(today, 6 - today.weekday())
     for day in (_day(sunday, -14), _day(sunday, -7), sunday):  # past ones only if snoozed
         moment = at_local(day, 18, 0, tz)
-        if _had_activity(snap, at_local(_day(day, -6), 0, 0, tz), moment, tz):
+        start = at_local(_day(day, -6), 0, 0, tz)
+        if _had_activity(snap, start, moment, tz):
             yield Candidate(f"big_picture:{day.isoformat()}", "big_picture", moment,
-                            "big_picture", "/insights")
+                            "big_picture", "/insights", figures=week_figures(snap, start, moment))
 
 
 def active_break(snap, now):

@@ -53,12 +53,32 @@ DETAILED = {
 }
 
 
-def text_for(variant, detailed, company=None, contact=None):
-    """(title, body) of a nudge variant; names only when `detailed` and known."""
+def _figures_line(figures):
+    """"This week: 3 applications, 1 interview and 2 reach-outs." (counts above zero)."""
+    parts = [f"{count} {label[:-1] if count == 1 else label}" for label, count in figures if count]
+    if not parts:
+        return None
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"This week: {listed}. Every step counts, and so does every pause."
+
+
+def text_for(variant, detailed, company=None, contact=None, figures=()):
+    """(title, body) of a nudge variant; names only when `detailed` and known. Counts
+    (`figures`) carry no names, so they show on any lock screen."""
     title, body = PLAIN[variant]
+    body = _figures_line(figures) or body
     template = DETAILED.get(variant)
     needs = [k for k in ("company", "contact") if "{" + k + "}" in (template or "")]
     values = {"company": _name(company), "contact": _name(contact)}
     if detailed and template and all(values[k] for k in needs):
         body = template.format(**values)
     return title, body[:MAX_BODY]
+
+
+def plain_again(title, body):
+    """The name-free words of the nudge titled `title`: what a cancelled nudge keeps,
+    since it still syncs and exports after its rejection or contact is gone."""
+    for plain_title, plain_body in PLAIN.values():
+        if plain_title == title:
+            return plain_title, plain_body
+    return title, body

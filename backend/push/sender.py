@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from pywebpush import WebPushException, webpush
@@ -31,6 +31,7 @@ CONCURRENCY = 8  # nudges in flight at once; each send waits on the network, not
 # ever waits for a thread: one slow endpoint costs a nudge one timeout, not one each.
 DEVICE_THREADS = CONCURRENCY * MAX_PER_USER
 MAX_RETRY_AFTER = 60 * 60  # a push service may ask us to wait, but never longer than an hour
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"  # `make run` (see public_url)
 
 
 @dataclass(frozen=True)
@@ -55,12 +56,39 @@ def classify(status, retry_after=None):
     return Outcome("disable", status)
 
 
-def payload(title, body, url, kind, nudge_id=None):
-    """The JSON the service worker shows; the body is cut to 140 characters."""
+def payload(title, body, url, kind, nudge_id=None, *, base_url):
+    """The push message, as JSON: a declarative push message (WebKit's "Meet
+    Declarative Web Push", https://webkit.org/blog/16535/meet-declarative-web-push/),
+    so Safari 18.4+ shows it even when the service worker fails, and every
+    service worker reads this one shape. `mutable` lets the worker show it
+    itself (icon, actions, dropping a nudge it already showed). `navigate` must
+    be absolute: `url` (an app path) joined to `base_url` (`public_url()`). The
+    body is cut to 140 characters; the whole stays far below 3 KB."""
     if len(body) > MAX_BODY:
         body = body[:MAX_BODY - 1].rstrip() + "…"
-    return json.dumps({"title": title, "body": body, "url": url, "kind": kind,
-                       "nudge_id": nudge_id}, ensure_ascii=False)
+    return json.dumps({
+        "web_push": 8030,
+        "notification": {
+            "title": title, "body": body, "navigate": urljoin(base_url + "/", url),
+            "lang": "en", "tag": kind, "silent": False,
+            "data": {"kind": kind, "nudge_id": nudge_id, "url": url},
+        },
+        "mutable": True,
+    }, ensure_ascii=False)
+
+
+def public_url(config):
+    """The app's public origin, for the absolute `navigate` of a push message:
+    PUBLIC_URL when set; else Flask's SERVER_NAME (with PREFERRED_URL_SCHEME);
+    else the address `make run` serves. The worker sends outside any request,
+    so there is no Host header to go by (and it would not be trusted anyway).
+    Only Safari's declarative fallback uses it: our service worker opens
+    `data.url` on its own origin."""
+    if config.get("PUBLIC_URL"):
+        return config["PUBLIC_URL"].rstrip("/")
+    if config.get("SERVER_NAME"):
+        return f"{config.get('PREFERRED_URL_SCHEME') or 'http'}://{config['SERVER_NAME']}"
+    return DEFAULT_PUBLIC_URL
 
 
 class PushSender:

@@ -5,25 +5,28 @@ from zoneinfo import ZoneInfo, available_timezones
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from .common import Flag, Instant, Str
+from .common import Email, Flag, Instant, Str
 from .records import NUDGE_KINDS
 
-EMAIL = validate.Email(error="Must be a valid email address.")
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _ZONES = None
+# Names the tz database ships that are not places: they mean "whatever the
+# server's clock says" or a legacy variant, never a person's time zone.
+_NOT_PLACES = {"Factory", "localtime", "posixrules"}
+
+
+def _place_zones():
+    return {name for name in available_timezones()
+            if name not in _NOT_PLACES and not name.startswith(("posix/", "right/"))}
 
 
 def _check_timezone(name):
     global _ZONES
     if _ZONES is None:
-        _ZONES = available_timezones()
+        _ZONES = _place_zones()
     if name not in _ZONES:
         raise ma.ValidationError("Must be an IANA timezone name, such as Europe/Berlin.")
     ZoneInfo(name)
-
-
-def Email(**kwargs):
-    return Str(max_length=254, validate=[EMAIL], metadata={"format": "email"}, **kwargs)
 
 
 def Password(**kwargs):

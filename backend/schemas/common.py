@@ -1,5 +1,5 @@
 """Field types shared by every schema."""
-from datetime import timezone
+from datetime import date, timedelta, timezone
 
 import marshmallow as ma
 from marshmallow import fields, validate
@@ -7,6 +7,23 @@ from marshmallow import fields, validate
 SHORT = 200
 TEXT = 10_000
 MOODS = validate.Range(1, 5)
+EARLIEST_DAY = date(2000, 1, 1)
+DAYS_AHEAD = 366  # "one year from today", leap years included
+
+
+def check_day(day: date):
+    """Dates (and the date part of moments) from 2000 up to a year ahead (SPEC §4).
+
+    Older or further dates are typos or probes; refusing them also bounds what
+    the nudge planner can be asked to step through.
+    """
+    latest = date.today() + timedelta(days=DAYS_AHEAD)
+    if not EARLIEST_DAY <= day <= latest:
+        raise ma.ValidationError(
+            f"Must be between {EARLIEST_DAY.isoformat()} and {latest.isoformat()}.")
+
+
+EMAIL = validate.Email(error="Must be a valid email address.")
 
 
 class Str(fields.String):
@@ -17,6 +34,8 @@ class Str(fields.String):
 
     def __init__(self, max_length=SHORT, min_length=None, **kwargs):
         checks = [validate.Length(min=min_length, max=max_length)]
+        if min_length:
+            checks.append(_not_blank)  # a required string of only spaces is missing
         checks.extend(kwargs.pop("validate", None) or [])
         super().__init__(validate=checks, **kwargs)
 
@@ -30,6 +49,11 @@ class Str(fields.String):
             except UnicodeEncodeError:
                 raise ma.ValidationError("Must be valid Unicode text.") from None
         return text
+
+
+def _not_blank(text):
+    if not text.strip():
+        raise ma.ValidationError("Must not be empty.")
 
 
 class Flag(fields.Boolean):
@@ -65,8 +89,7 @@ class Instant(fields.AwareDateTime):
             moment = moment.astimezone(timezone.utc)
         except OverflowError as error:
             raise ma.ValidationError("Not a valid datetime.") from error
-        if not 1900 <= moment.year <= 2200:
-            raise ma.ValidationError("Must be between the years 1900 and 2200.")
+        check_day(moment.date())
         return moment
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -80,13 +103,17 @@ class Day(fields.Date):
 
     def _deserialize(self, value, attr, data, **kwargs):
         day = super()._deserialize(value, attr, data, **kwargs)
-        if not 1900 <= day.year <= 2200:
-            raise ma.ValidationError("Must be between the years 1900 and 2200.")
+        check_day(day)
         return day
 
 
+def _no_duplicates(items):
+    if len(set(items)) != len(items):
+        raise ma.ValidationError("Each item only once, please.")
+
+
 def StrList(item, max_items=20, **kwargs):
-    return fields.List(item, validate=validate.Length(max=max_items), **kwargs)
+    return fields.List(item, validate=[validate.Length(max=max_items), _no_duplicates], **kwargs)
 
 
 class MetaFields(ma.Schema):
@@ -110,3 +137,8 @@ class ErrorSchema(ma.Schema):
     """The one error envelope of the API."""
 
     error = fields.Nested(ErrorBody, required=True)
+
+
+def Email(metadata=None, **kwargs):
+    return Str(max_length=254, validate=[EMAIL], metadata={"format": "email", **(metadata or {})},
+               **kwargs)

@@ -2,7 +2,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from .common import (Choice, Day, Flag, Instant, MetaFields, Mood, Str, StrList, Text)
+from .common import (Choice, Day, Email, Flag, Instant, MetaFields, Mood, Str, StrList, Text)
 
 APPLICATION_STATUSES = ["applied", "screening", "interviewing", "offer", "accepted",
                         "rejected", "withdrawn", "ghosted"]
@@ -49,6 +49,8 @@ class RejectionSchema(MetaFields):
     feedback_status = Choice(FEEDBACK_STATUSES)
     feedback_requested_on = Day(allow_none=True)
     feedback = Text(allow_none=True)
+    contact_email = Email(allow_none=True, metadata={
+        "description": "Who to ask for feedback (the recruiter's address), for the mailto link."})
     went_well = Text(allow_none=True)
     do_differently = Text(allow_none=True)
     lessons = Text(allow_none=True)

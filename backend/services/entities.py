@@ -28,6 +28,13 @@ class OneOpen:
 
 
 @dataclass(frozen=True)
+class Most:
+    """At most `count` live records per user: bounds what one account can cost."""
+    count: int
+    message: str
+
+
+@dataclass(frozen=True)
 class Link:
     """When a write sets or changes `field`, the record it points at gets `values`."""
     field: str
@@ -45,10 +52,11 @@ class Entity:
     newest_first: tuple      # list order of GET /api/<entity>
     defaults: Callable = _no_defaults     # (today, now) -> values a new record starts with
     derive: tuple = (rules.empty_lists,)  # (old, merged, today) -> merged, in order
-    checks: tuple = ()                    # (merged) -> {field: [messages]}
+    checks: tuple = ()                    # (merged, zone) -> {field: [messages]}
     references: dict = field(default_factory=dict)  # field -> entity it points at
     server_fields: tuple = ()             # columns the server keeps (derived, not writable)
     one_open: OneOpen | None = None
+    most: Most | None = None
     links: tuple = ()
     marks: Callable | None = None  # a server-written entity: the service for a client's marks
 
@@ -81,6 +89,7 @@ ENTITIES = {e.name: e for e in [
             [Rejection.received_on.desc()],
             defaults=rules.rejection_defaults,
             derive=(rules.empty_lists, rules.rejection_feedback_requested_on),
+            checks=(rules.feedback_asked_after_the_rejection,),
             references={"application_id": "applications"},
             # Logging a rejection for an application closes that application as rejected.
             links=(Link("application_id", "applications", {"status": "rejected"}),)),
@@ -90,7 +99,10 @@ ENTITIES = {e.name: e for e in [
             one_open=OneOpen("ended_at",
                              "A break is already active. End it before starting another.")),
     _entity("contacts", "contact", Contact, s.ContactSchema,
-            checks=(rules.contact_handle_fits_channel,)),
+            checks=(rules.contact_handle_fits_channel,),
+            # The support rule plans one check-in per contact on every write.
+            most=Most(500, "That is 500 people already, the most Rebound keeps. "
+                           "Remove someone to add another.")),
     _entity("checkins", "check-in", Checkin, s.CheckinSchema, [Checkin.at.desc()],
             defaults=rules.checkin_defaults),
     _entity("outreach", "outreach", Outreach, s.OutreachSchema, [Outreach.at.desc()],

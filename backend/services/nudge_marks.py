@@ -6,9 +6,10 @@ REST `PATCH /api/nudges/<id>` and from sync upserts alike.
 """
 from datetime import timedelta
 
-from ..exceptions import Forbidden, Gone, NotFound
+from ..exceptions import Forbidden, Gone, Invalid, NotFound
 from ..extensions import db
 from ..models import Nudge, utcnow
+from ..nudges import reconcile
 from ..schemas.records import NudgeMarkSchema
 from ..versions import stamp
 
@@ -28,11 +29,17 @@ def mark(user, record_id, marks):
     if marks.get("dismissed") and row.dismissed_at is None:
         row.dismissed_at = now
     if marks.get("snooze_days"):
+        if row.status in ("cancelled", "failed"):
+            # what it asked for is done or moot (cancelled), or it cannot be delivered
+            raise Invalid(fields={"snooze_days": [
+                "This reminder is no longer planned, so it cannot be snoozed."]})
         row.due_at = max(row.due_at, now) + timedelta(days=marks["snooze_days"])
-        row.status = "scheduled"
+        row.status = "scheduled"  # a sent one: "remind me again", planned anew
     if db.session.is_modified(row):
         stamp(row, now)
         db.session.flush()
+        if marks.get("snooze_days"):
+            reconcile.mark(user.id)  # replanned at commit: caps, quiet hours, still wanted
     return row
 
 

@@ -11,7 +11,8 @@ import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String
+from sqlalchemy import String, func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..exceptions import Conflict, Forbidden, Gone, Invalid, NotFound
 from ..extensions import db
@@ -49,16 +50,25 @@ def create(user, name, values, record_id=None):
     if not ent.client_writes:
         raise Forbidden(f"{ent.label.capitalize()}s are written by the server.")
     record_id = record_id or uuid.uuid4()
+    # Looked up after the bump: the counter row lock orders this user's writes,
+    # so a concurrent create of the same id has committed by now (or not begun).
+    version = bump_version(user.id)
     if db.session.get(ent.model, record_id) is not None:
         raise Conflict("This id is already used.")
-    version = bump_version(user.id)
     today, now = _today(user), utcnow()
     record = _derive(ent, None, {**ent.defaults(today, now), **values}, today)
     _check(user, ent, record, record_id)
+    _check_room(user, ent)
     row = ent.model(id=record_id, user_id=user.id, version=version, created_at=now,
                     updated_at=now, **record)
     db.session.add(row)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        # another user's record holds this id (ids are global), or a race the lock
+        # did not order: the same answer as the lookup above
+        raise Conflict("This id is already used.") from None
     _after_write(user, ent, None, record)
     return row
 
@@ -139,8 +149,9 @@ def _check(user, ent, record, record_id, old=None):
     A reference is checked when it is set or changed: deleting a contact or an application
     must not freeze the outreach or rejections that already point at it."""
     errors = {}
+    zone = ZoneInfo(user.timezone or "UTC")
     for check in ent.checks:
-        errors.update(check(record))
+        errors.update(check(record, zone))
     for field, target in ent.references.items():
         value = record.get(field)
         newly_set = old is None or old.get(field) != value
@@ -155,6 +166,15 @@ def _check(user, ent, record, record_id, old=None):
                                              model.id != record_id)).first()
         if other_open:
             raise Conflict(ent.one_open.message)
+
+
+def _check_room(user, ent):
+    if ent.most is None:
+        return
+    count = db.session.execute(
+        select(func.count()).select_from(live(ent.model, user.id, "id").subquery())).scalar_one()
+    if count >= ent.most.count:
+        raise Invalid(ent.most.message, fields={"_schema": [ent.most.message]})
 
 
 def _after_write(user, ent, old, record):

@@ -5,7 +5,7 @@ says which entity uses which, so the write service stays generic and tests
 can call these directly.
 """
 import re
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from marshmallow import validate
 
@@ -59,21 +59,37 @@ def rejection_feedback_requested_on(old: dict | None, new: dict, today: date):
     became_requested = new["feedback_status"] == "requested" and (
         old is None or old["feedback_status"] != "requested")
     if became_requested and not new.get("feedback_requested_on"):
-        new["feedback_requested_on"] = today
+        # never before the rejection itself, even for one dated ahead in another zone
+        new["feedback_requested_on"] = max(today, new["received_on"])
     return new
 
 
-# Cross-field checks on the merged record: each returns {field: [messages]}.
+# Cross-field checks on the merged record and the user's time zone (for "the
+# day a moment falls on"): each returns {field: [messages]}.
 
-def contact_handle_fits_channel(record: dict):
+def contact_handle_fits_channel(record: dict, zone: tzinfo):
     message = _handle_problem(record.get("channel"), record.get("handle"))
     return {"handle": [message]} if message else {}
 
 
-def break_ends_after_start(record: dict):
-    ended, started = record.get("ended_at"), record.get("started_at")
-    if ended is not None and started is not None and ended < started:
-        return {"ended_at": ["A break cannot end before it starts."]}
+def break_ends_after_start(record: dict, zone: tzinfo):
+    errors = {}
+    started = record.get("started_at")
+    if started is None:
+        return errors
+    ended, planned = record.get("ended_at"), record.get("planned_end_on")
+    if ended is not None and ended < started:
+        errors["ended_at"] = ["A break cannot end before it starts."]
+    if planned is not None and planned < started.astimezone(zone).date():
+        errors["planned_end_on"] = ["A break cannot be planned to end before the day it starts."]
+    return errors
+
+
+def feedback_asked_after_the_rejection(record: dict, zone: tzinfo):
+    asked, received = record.get("feedback_requested_on"), record.get("received_on")
+    if asked is not None and received is not None and asked < received:
+        return {"feedback_requested_on": [
+            "Feedback can only be asked for after the rejection came."]}
     return {}
 
 

@@ -8,13 +8,16 @@
 //   form.onUpdate((r) => { title.textContent = r.company; });
 //   await form.watch();
 
-import { field, chips, debounce } from './ui.js';
+import { h, clear, field, chips, debounce } from './ui.js';
 import * as store from './store.js';
 
 export function bindRecord(ctx, entity, record) {
   let r = record;
   const updaters = [];
-  const save = (fields) => store.save(entity, r.id, fields);
+  // A record the server never took (its create was refused) is sent whole
+  // again with the fix: the refused fields are what the create needs.
+  const save = (fields) => store.save(entity, r.id, r._local && r._rejected?.length
+    ? Object.assign({}, ...r._rejected.map((x) => x.fields), fields) : fields);
 
   const form = {
     get record() { return r; },
@@ -55,8 +58,10 @@ export function bindRecord(ctx, entity, record) {
       }, 600);
       f.input.addEventListener('input', () => { dirty = true; push(); });
       f.input.addEventListener('change', () => push.flush());
+      const other = otherVersion(entity, r.id, name, f);
       updaters.push(() => {
         if (!dirty && f.input.value !== (r[name] ?? '')) f.input.value = r[name] ?? '';
+        other.show(r._others?.[name]);
       });
       const flushHidden = () => document.visibilityState === 'hidden' && push.flush();
       document.addEventListener('visibilitychange', flushHidden);
@@ -70,13 +75,15 @@ export function bindRecord(ctx, entity, record) {
     // A one-line input, saved trimmed when it changes (on leaving it).
     // `required`: the message shown instead of saving an empty value.
     // `ignoreEmpty`: an empty value is not saved (a date being typed).
-    line(name, { required, ignoreEmpty = false, ...opts }) {
-      const f = field({ name, value: r[name], required: Boolean(required), ...opts });
+    // `check(value)`: a message shown instead of saving; `nullable`: empty is saved as null.
+    line(name, { required, ignoreEmpty = false, check, nullable = false, ...opts }) {
+      const f = field({ name, value: r[name], required: Boolean(required), check, ...opts });
       f.input.addEventListener('change', () => {
         const v = f.input.value.trim();
         if (required) f.setError(v ? null : required);
         if (!v && (required || ignoreEmpty)) return;
-        save({ [name]: v });
+        if (check && !f.validate()) return;
+        save({ [name]: v === '' && nullable ? null : v });
       });
       updaters.push(() => {
         if (document.activeElement !== f.input) f.input.value = r[name] ?? '';
@@ -96,4 +103,36 @@ export function bindRecord(ctx, entity, record) {
     },
   };
   return form;
+}
+
+// "Your other version": another device's text for a field this device was
+// editing too (store.js keeps it). Shown under the field until the person
+// keeps it (it replaces what is in the field) or discards it.
+function otherVersion(entity, id, name, f) {
+  const box = h('div', { class: 'other-version', role: 'group', hidden: true });
+  const labelId = `${f.input.id}-other`;
+  box.setAttribute('aria-labelledby', labelId);
+  f.wrap.append(box);
+  return {
+    show(text) {
+      if (typeof text !== 'string') {
+        box.hidden = true;
+        clear(box);
+        return;
+      }
+      if (!box.hidden && box.dataset.text === text) return;
+      box.dataset.text = text;
+      clear(box).append(
+        h('p', { id: labelId, class: 'other-title', text: 'Your other version' }),
+        h('p', { class: 'hint', text: 'You wrote this on another device at about the same time. Which one should stay?' }),
+        h('blockquote', { class: 'other-text', text }),
+        h('div', { class: 'actions' },
+          h('button', { type: 'button', class: 'secondary', onclick: async () => {
+            f.input.value = text;
+            await store.resolveOther(entity, id, name, text);
+          } }, 'Keep this one'),
+          h('button', { type: 'button', class: 'secondary', onclick: () => store.resolveOther(entity, id, name) }, 'Discard')));
+      box.hidden = false;
+    },
+  };
 }

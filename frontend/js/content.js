@@ -121,7 +121,7 @@ export function kindResponse({ company, stage, mood, emotions }) {
     lines.push(`Feeling ${list} is a normal response. You don’t have to push it away.`);
   }
   if (mood && mood <= 2) {
-    lines.push('Go gently today. You don’t have to do anything else right now.');
+    lines.push('Go gently today. Anything more can wait.');
   } else if (mood >= 4) {
     lines.push('It’s good that you’re holding up. Keep some of that for yourself.');
   } else {
@@ -166,3 +166,12 @@ export const HELPLINES = [
   ['Germany', 'TelefonSeelsorge', '0800 111 0 111', 'Free, any time'],
 ];
 export const HELPLINES_CHECKED = '25 November 2026';
+
+// Reaching out to someone in the support circle: a few messages to start
+// from (the person edits them before sending), and an email's subject.
+export const REACH_OUT_MESSAGES = [
+  'I got a no today — got time to talk?',
+  'The job search is wearing me down a bit. Fancy a call or a coffee this week?',
+  'No news, just thinking of you. How are you doing?',
+];
+export const REACH_OUT_SUBJECT = 'Got a minute?';

@@ -39,6 +39,17 @@ export async function registerServiceWorker() {
   }
 }
 
+// A session started: the worker adds the signed-in screens to this version's
+// cache (it installed with what a signed-out start needs), so every screen
+// opens offline from now on. Nothing happens without a worker.
+export async function cacheWholeShell() {
+  try {
+    (await navigator.serviceWorker?.ready)?.active?.postMessage({ type: 'cache-all' });
+  } catch {
+    // No worker: the app works online.
+  }
+}
+
 // Install -----------------------------------------------------------------
 
 let deferred = null;
@@ -54,9 +65,9 @@ addEventListener('appinstalled', () => {
   installEvents.dispatchEvent(new Event('change'));
 });
 
-const isIOS = () => /iPad|iPhone|iPod/.test(navigator.userAgent)
+export const isIOS = () => /iPad|iPhone|iPod/.test(navigator.userAgent)
   || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
-const isStandalone = () => matchMedia('(display-mode: standalone)').matches || navigator.standalone === true;
+export const isStandalone = () => matchMedia('(display-mode: standalone)').matches || navigator.standalone === true;
 
 // A small block that offers the right way to install on this browser.
 export function installBlock({ quiet = false } = {}) {

@@ -29,10 +29,19 @@ export function setGuard(fn) {
   guard = fn;
 }
 
-export function navigate(path, { replace = false } = {}) {
+// Goes to `path`, unless the screen shown asks first (ctx.beforeLeave) and the
+// person stays; `force` skips that question (a session that ended, a wipe).
+// Resolves false when nothing moved.
+export async function navigate(path, { replace = false, force = false } = {}) {
+  if (!force && !(await mayLeave())) return false;
   if (replace) history.replaceState(null, '', path);
   else history.pushState(null, '', path);
   return render();
+}
+
+async function mayLeave() {
+  const ask = current?.beforeLeave;
+  return ask ? (await ask()) !== false : true;
 }
 
 function match(path) {
@@ -52,8 +61,9 @@ export async function render() {
   const my = ++token;
   const found = match(location.pathname);
   const redirect = guard(found);
-  if (redirect) return navigate(redirect, { replace: true });
+  if (redirect) return navigate(redirect, { replace: true, force: true });
   const cleanups = [];
+  const screen = { cleanups, beforeLeave: null };
   const isCurrent = () => my === token;
   const ctx = {
     params: found?.params ?? {},
@@ -61,6 +71,10 @@ export async function render() {
     onCleanup: (fn) => cleanups.push(fn),
     isCurrent,
     watch: (entities, draw) => watch(entities, draw, cleanups),
+    // `fn()` answers whether a tap elsewhere may leave this screen (it may ask
+    // in a dialog). The back button is not asked: a screen that can lose
+    // work keeps a draft instead.
+    beforeLeave: (fn) => { screen.beforeLeave = fn; },
   };
   const view = found?.view ?? routes.find((r) => r.path === '*').view;
   let el;
@@ -80,13 +94,16 @@ export async function render() {
     return;
   }
   current?.cleanups.forEach((fn) => fn());
-  current = { cleanups };
+  current = screen;
   const main = document.getElementById('main');
   main.replaceChildren(el);
   const heading = main.querySelector('h1');
   document.title = heading ? `${heading.textContent} · Rebound` : 'Rebound';
+  // The current place in the bottom bar; `data-also` lists the other paths
+  // that belong to it (the log flow and lessons are part of the Journal).
   for (const a of document.querySelectorAll('#tabs a')) {
-    const here = location.pathname === a.pathname || location.pathname.startsWith(`${a.pathname}/`);
+    const places = [a.pathname, ...(a.dataset.also ?? '').split(' ').filter(Boolean)];
+    const here = places.some((p) => location.pathname === p || location.pathname.startsWith(`${p}/`));
     if (here) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }

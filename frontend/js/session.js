@@ -3,9 +3,21 @@
 
 import { api, NetworkError } from './api.js';
 import * as store from './store.js';
-import * as sync from './sync.js';
 
 export const session = { user: null, expired: false };
+
+// The sync client loads with a session, not with the welcome page (SPEC §7).
+// `events` says 'sync' (detail: the module) the first time it is asked for,
+// before anyone starts it, so main.js wires its status line in time.
+export const events = new EventTarget();
+let syncModule = null;
+export function loadSync() {
+  syncModule ??= import('./sync.js').then((sync) => {
+    events.dispatchEvent(new CustomEvent('sync', { detail: sync }));
+    return sync;
+  });
+  return syncModule;
+}
 
 // A sign-out made offline could not reach the server, so that device's
 // session (an HttpOnly cookie we cannot delete) would stay valid for 30
@@ -66,7 +78,7 @@ export async function load() {
   return session.user;
 }
 
-function deviceLabel() {
+export function deviceLabel() {
   const ua = navigator.userAgent;
   const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox'
     : /Chrom(e|ium)\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : 'Browser';
@@ -82,6 +94,7 @@ async function begin(user) {
   session.user = user;
   session.expired = false;
   rememberSignOut(false); // a new cookie replaced the old one: nothing left to send it with
+  const sync = await loadSync();
   sync.startSync();
   sync.syncNow();
   return user;
@@ -117,7 +130,7 @@ export async function refresh() {
 export async function ended() {
   if (!session.user) return;
   session.expired = true;
-  await sync.signedOut();
+  await (await loadSync()).signedOut();
 }
 
 // This device's push subscription: dropped on the server (when `tellServer`
@@ -145,7 +158,7 @@ async function forget() {
 // Offline, the wipe happens now and the sign-out is sent later (above);
 // the server deletes this session's push subscription with the session.
 export async function signOut() {
-  sync.stopSync();
+  (await loadSync()).stopSync();
   await dropPush(navigator.onLine);
   try {
     await api('POST', '/api/auth/logout');
@@ -160,7 +173,7 @@ export async function signOut() {
 // The account was deleted (the server already removed its sessions and
 // subscriptions): nothing of it stays on this device.
 export async function accountDeleted() {
-  sync.stopSync();
+  (await loadSync()).stopSync();
   await dropPush(false);
   rememberSignOut(false);
   await forget();

@@ -6,6 +6,8 @@
 //   data     what the app shows: base, then refused fields, then pending ones
 //   rejected mutations the server refused: [{mutation_id, fields, error}]
 //   removed  deleted here, the delete not yet confirmed
+//   others   {field: text} another device's text for a free-text field this
+//            device was editing too (see applySync); shown until resolved
 // outbox: pending mutations in order (autoIncrement seq)
 // meta: key/value (user, cursor)
 
@@ -134,8 +136,12 @@ export async function setMeta(key, value) {
 // ---- reading ------------------------------------------------------------
 
 function view(rec) {
-  return { created_at: rec.created, ...rec.data, id: rec.id, _rejected: rec.rejected, _local: rec.base === null };
+  return { created_at: rec.created, ...rec.data, id: rec.id, _rejected: rec.rejected, _local: rec.base === null, _server: rec.base,
+    _others: rec.others ?? {} };
 }
+
+// Free-text fields: a person's own words, never silently replaced (issue 13).
+export const TEXT_FIELDS = new Set(['feelings', 'went_well', 'do_differently', 'lessons', 'reframe', 'feedback', 'notes', 'note']);
 
 export async function list(entity) {
   const rows = await withTx(['records'], 'readonly', (tx) =>
@@ -172,6 +178,10 @@ async function recompute(tx, rec) {
   }
   rec.data = data;
   rec.removed = removed;
+  // Another version that now equals what is shown needs no choice.
+  for (const [field, text] of Object.entries(rec.others ?? {})) {
+    if ((data[field] ?? '') === text) delete rec.others[field];
+  }
   if (rec.base === null && !pending.length && !rec.rejected.length) {
     await request(tx.objectStore('records').delete(rec.key));
   } else {
@@ -220,6 +230,59 @@ async function saveTx(entity, id, fields) {
     }
     await recompute(tx, rec);
   });
+}
+
+// Several records of one entity in one transaction: `changes` is
+// [{ id?, fields }] (a missing id makes a new record). An import writes
+// its rows this way, a chunk at a time. With `holdMs` the edits wait in the
+// outbox like a delete does, and the returned function takes them back
+// while they still wait ("Undo"); without it, it returns the ids.
+export async function saveMany(entity, changes, { holdMs = 0 } = {}) {
+  const holdUntil = holdMs ? Date.now() + holdMs : undefined;
+  writing += 1;
+  emit('writing');
+  let seqs;
+  const ids = changes.map((c) => c.id ?? crypto.randomUUID());
+  try {
+    seqs = await withTx(['records', 'outbox'], 'readwrite', async (tx) => {
+      const added = [];
+      for (const [i, { fields }] of changes.entries()) {
+        const key = keyOf(entity, ids[i]);
+        const rec = (await request(tx.objectStore('records').get(key))) ?? blank(entity, ids[i]);
+        for (const r of rec.rejected) for (const f of Object.keys(fields)) delete r.fields[f];
+        rec.rejected = rec.rejected.filter((r) => Object.keys(r.fields).length);
+        added.push(await request(tx.objectStore('outbox').add({
+          mutation_id: crypto.randomUUID(), entity, op: 'upsert', id: ids[i], fields: { ...fields }, record: key,
+          ...(holdUntil ? { hold_until: holdUntil } : {}),
+        })));
+        await recompute(tx, rec);
+      }
+      return added;
+    });
+  } finally {
+    writing -= 1;
+  }
+  emit('change', { entity });
+  emit('write', holdMs ? { after: holdMs } : undefined);
+  if (!holdMs) return ids;
+  return async () => {
+    const undone = await withTx(['records', 'outbox'], 'readwrite', async (tx) => {
+      const held = [];
+      for (const seq of seqs) {
+        const m = await request(tx.objectStore('outbox').get(seq));
+        if (!m || m.sending) return false; // already on its way: too late
+        held.push(m);
+      }
+      for (const m of held) {
+        await request(tx.objectStore('outbox').delete(m.seq));
+        const rec = await request(tx.objectStore('records').get(m.record));
+        if (rec) await recompute(tx, rec);
+      }
+      return true;
+    });
+    emit('change', { entity });
+    return undone;
+  };
 }
 
 // Deletes wait in the outbox for `holdMs` so "Undo" can take them back.
@@ -335,6 +398,7 @@ export async function applySync(batch, res) {
         dirty.set(key, null);
       } else {
         const rec = (await load(key)) ?? blank(c.entity, c.id);
+        await keepOtherVersions(outbox, rec, c.data);
         rec.base = c.data;
         rec.version = c.version;
         dirty.set(key, rec);
@@ -350,6 +414,50 @@ export async function applySync(batch, res) {
     await request(tx.objectStore('meta').put(res.cursor, 'cursor'));
   });
   for (const entity of touched) emit('change', { entity });
+}
+
+// A pulled copy that changed a free-text field under a pending edit of the
+// same field: another device wrote it meanwhile. The pending edit stays (it
+// is sent and, as the later arrival, wins: SPEC §5), and the other device's
+// text is kept beside it as "your other version" so neither is lost. Sync
+// pulls before it sends such an edit (sync.js), so this sees the other text.
+async function keepOtherVersions(outbox, rec, incoming) {
+  if (!rec.base) return;
+  const pending = await request(outbox.index('record').getAll(rec.key));
+  for (const m of pending) {
+    if (m.op !== 'upsert') continue;
+    for (const [field, mine] of Object.entries(m.fields)) {
+      const theirs = incoming[field];
+      if (!TEXT_FIELDS.has(field) || typeof theirs !== 'string' || !theirs.trim()) continue;
+      if (theirs !== (rec.base[field] ?? null) && theirs !== mine) rec.others = { ...rec.others, [field]: theirs };
+    }
+  }
+}
+
+// True when a pending edit of a free-text field waits for a record the
+// server already has: sync pulls first, so a concurrent edit is seen.
+export async function pendingTextEdit() {
+  return withTx(['records', 'outbox'], 'readonly', async (tx) => {
+    const records = tx.objectStore('records');
+    for (const m of await request(tx.objectStore('outbox').getAll())) {
+      if (m.op !== 'upsert' || m.sending || !Object.keys(m.fields).some((f) => TEXT_FIELDS.has(f))) continue;
+      if ((await request(records.get(m.record)))?.base) return true;
+    }
+    return false;
+  });
+}
+
+// The person chose between their two versions of a field: `keep` is the
+// text to save (or null to drop the other one and keep what is shown).
+export async function resolveOther(entity, id, field, keep = null) {
+  await withTx(['records', 'outbox'], 'readwrite', async (tx) => {
+    const rec = await request(tx.objectStore('records').get(keyOf(entity, id)));
+    if (!rec?.others || !(field in rec.others)) return;
+    delete rec.others[field];
+    await request(tx.objectStore('records').put(rec));
+  });
+  if (keep !== null) await save(entity, id, { [field]: keep });
+  else emit('change', { entity, id });
 }
 
 // Sign-out and a different account signing in: nothing of the last user stays.

@@ -35,24 +35,38 @@ export function schedule(delay = 500) {
   timer = setTimeout(syncNow, delay);
 }
 
+// One POST /api/sync; null when the server no longer knows our cursor (e.g. a
+// restored database): the cursor is reset, and the next round pulls everything.
+async function post(cursor, mutations) {
+  try {
+    return await api('POST', '/api/sync', { cursor, limit: 500, mutations });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 422 && cursor !== null && err.fields?.cursor) {
+      await store.setMeta('cursor', null);
+      return null;
+    }
+    throw err;
+  }
+}
+
 async function round() {
   const mine = epoch;
+  // A pending edit of someone's own words: pull first, so another device's
+  // edit of the same field is seen and kept beside it (store.applySync).
+  if (await store.pendingTextEdit()) {
+    const pulled = await post((await store.getMeta('cursor')) ?? null, []);
+    if (mine !== epoch) throw new Stopped();
+    if (!pulled) return true;
+    await store.applySync([], pulled);
+    if (pulled.has_more) return true;
+  }
   const cursor = (await store.getMeta('cursor')) ?? null;
   const batch = await store.nextBatch();
   const mutations = batch.map(({ mutation_id, entity, op, id, fields }) =>
     (op === 'delete' ? { mutation_id, entity, op, id } : { mutation_id, entity, op, id, fields }));
-  let res;
-  try {
-    res = await api('POST', '/api/sync', { cursor, limit: 500, mutations });
-  } catch (err) {
-    // A cursor the server no longer knows (e.g. a restored database): pull everything.
-    if (err instanceof ApiError && err.status === 422 && cursor !== null && err.fields?.cursor) {
-      await store.setMeta('cursor', null);
-      return true;
-    }
-    throw err;
-  }
+  const res = await post(cursor, mutations);
   if (mine !== epoch) throw new Stopped();
+  if (!res) return true;
   await store.applySync(batch, res);
   return res.has_more || batch.length > 0;
 }

@@ -32,7 +32,10 @@ export function clear(el) {
 }
 
 // A labelled input or textarea with an optional hint and an error slot.
-export function field({ label, name, type = 'text', value = '', hint, multiline = false, ...attrs }) {
+// `check(value)` returns a message or null; `validate()` shows it. A shown
+// message goes as soon as the field is valid again (a server's message, which
+// has no check here, as soon as the person edits the field).
+export function field({ label, name, type = 'text', value = '', hint, multiline = false, check, ...attrs }) {
   const id = nextId(name);
   const hintEl = hint ? h('p', { class: 'hint', id: `${id}-hint`, text: hint }) : null;
   const error = h('p', { class: 'error', id: `${id}-error`, hidden: true });
@@ -42,11 +45,19 @@ export function field({ label, name, type = 'text', value = '', hint, multiline 
     : h('input', { id, name, type, 'aria-describedby': describedBy, ...attrs });
   input.value = value ?? '';
   const wrap = h('div', { class: 'field' }, h('label', { for: id, text: label }), hintEl, input, error);
-  return { wrap, input, setError(msg) {
+  const setError = (msg) => {
     error.textContent = msg ?? '';
     error.hidden = !msg;
     if (msg) input.setAttribute('aria-invalid', 'true');
     else input.removeAttribute('aria-invalid');
+  };
+  input.addEventListener('input', () => {
+    if (!error.hidden) setError(check ? check(input.value) : null);
+  });
+  return { wrap, input, setError, validate() {
+    const msg = check ? check(input.value) : null;
+    setError(msg);
+    return !msg;
   } };
 }
 
@@ -139,4 +150,29 @@ export function debounce(fn, ms) {
     fn(...args);
   };
   return wrapped;
+}
+
+// An empty screen: a small drawing, a plain line or two, and one next step
+// (`action`: an element, e.g. a link styled as a button).
+export function emptyState({ title, text, action }) {
+  return h('div', { class: 'empty-state' }, sprout(), h('p', { class: 'empty-title', text: title }),
+    text ? h('p', { class: 'muted', text }) : null, action ?? null);
+}
+
+// A sprout in a soft circle, drawn with DOM calls (no markup parsing).
+function sprout() {
+  const ns = 'http://www.w3.org/2000/svg';
+  const el = (tag, attrs) => {
+    const node = document.createElementNS(ns, tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+    return node;
+  };
+  const svg = el('svg', { viewBox: '0 0 96 96', width: '96', height: '96', 'aria-hidden': 'true', focusable: 'false', class: 'empty-art' });
+  svg.append(
+    el('circle', { cx: '48', cy: '48', r: '44', class: 'art-soft' }),
+    el('path', { d: 'M30 72h36', class: 'art-line' }),
+    el('path', { d: 'M48 72V44', class: 'art-line' }),
+    el('path', { d: 'M48 52c-12 0-18-8-18-18 10 0 18 6 18 18z', class: 'art-leaf' }),
+    el('path', { d: 'M48 46c0-12 8-20 20-20 0 12-8 20-20 20z', class: 'art-leaf' }));
+  return svg;
 }

@@ -253,6 +253,20 @@ def test_contact_handle_must_fit_its_channel(signed_in, channel, handle, ok, db_
         assert db_state() == before
 
 
+def test_a_rejection_keeps_the_recruiters_address_for_feedback(signed_in, db_state):
+    rejection = make_record(signed_in, "rejections", company="Globex",
+                            contact_email="sam.recruiter@globex.example")
+    assert rejection["contact_email"] == "sam.recruiter@globex.example"
+    before = db_state()
+    path = f"/api/rejections/{rejection['id']}"
+    body = error_of(signed_in.patch(path, {"contact_email": "sam at globex"}),
+                    422, "validation_error")
+    assert body["fields"] == {"contact_email": ["Must be a valid email address."]}
+    assert db_state() == before
+    cleared = signed_in.patch(path, {"contact_email": None}).get_json()
+    assert cleared["contact_email"] is None
+
+
 def test_contact_handle_is_checked_against_the_merged_record(signed_in, db_state):
     contact = make_record(signed_in, "contacts", channel="email", handle="sam@example.org")
     before = db_state()

@@ -104,13 +104,30 @@ def mail_inbox():
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory, mail_inbox):
+def live_server_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server_dir, mail_inbox):
     given = os.environ.get("REBOUND_E2E_BASE_URL")
     if given:
         yield given.rstrip("/")
         return
-    with _serve(tmp_path_factory.mktemp("e2e"), inbox=mail_inbox) as url:
+    with _serve(live_server_dir, inbox=mail_inbox) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def live_database_url(live_server, live_server_dir):
+    """The live server's database, for what only the server writes (nudges).
+    With REBOUND_E2E_BASE_URL, set REBOUND_E2E_DATABASE_URL to that server's."""
+    if os.environ.get("REBOUND_E2E_BASE_URL"):
+        given = os.environ.get("REBOUND_E2E_DATABASE_URL")
+        if not given:
+            pytest.fail("REBOUND_E2E_DATABASE_URL is needed with REBOUND_E2E_BASE_URL for this test")
+        return given
+    return f"sqlite:///{live_server_dir / 'e2e.db'}"
 
 
 @pytest.fixture
@@ -191,3 +208,15 @@ def rebound(browser, live_server):
     rebound = Rebound(browser, live_server)
     yield rebound
     rebound.close()
+
+
+@pytest.fixture(scope="module")
+def push_server(tmp_path_factory):
+    """A live server of its own that takes push endpoints on loopback
+    (PUSH_ALLOW_HTTP), so it sends to a fake push service in the test; yields
+    (url, path of its SQLite database)."""
+    tmp = tmp_path_factory.mktemp("push")
+    port = _free_port()
+    public = f"http://127.0.0.1:{port}"  # the absolute `navigate` of its push messages
+    with _serve(tmp, extra_env={"PUSH_ALLOW_HTTP": "1", "PUBLIC_URL": public}, port=port) as url:
+        yield url, tmp / "e2e.db"

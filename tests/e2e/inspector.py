@@ -20,7 +20,7 @@ AXE_RUN = """async () => {
 # Controls people tap, except links inside running text (WCAG 2.5.8 exempts those).
 SMALL_TARGETS = """() => [...document.querySelectorAll(
     'button, .button, .chip, .tabs a, .row, summary, .more, .back a, .trap, .brand, .switch, '
-    + 'input:not(.chip-input):not(.check), textarea')]
+    + 'input:not(.chip-input):not(.check), textarea, .bell, .nudge-title a, .snooze select')]
   .filter((el) => el.offsetParent !== null)
   .map((el) => [el, el.getBoundingClientRect()])
   .filter(([, r]) => r.width < 44 || r.height < 44)

@@ -61,12 +61,17 @@ class Tab:
         expect(self.page.locator("#sync-status")).to_have_text("All changes saved", timeout=timeout)
 
     def wait_for_service_worker(self):
+        """Until the worker controls the page and, signed in, has cached every
+        screen (it installs with the signed-out start; a session adds the rest)."""
         self.page.evaluate("""async () => {
           await navigator.serviceWorker.ready;
           if (!navigator.serviceWorker.controller) {
             await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
           }
         }""")
+        if self.page.locator("#tabs").is_hidden():
+            return
+        self.page.wait_for_function(SHELL_CACHED, polling=100, timeout=15_000)
 
     def api(self, path):
         response = self.page.request.get(self.base_url + path)
@@ -77,16 +82,26 @@ class Tab:
         return self.page.evaluate("window.__csp ?? []")
 
 
+# Every file sw.js lists is in this version's cache.
+SHELL_CACHED = """async () => {
+  const sw = await (await fetch('/sw.js')).text();
+  const shell = [...sw.matchAll(/^\\s+'(\\/[^']*)',$/gm)].map((m) => m[1]);
+  const cache = await caches.open('rebound-shell-' + sw.match(/const VERSION = '([^']+)'/)[1]);
+  const have = new Set((await cache.keys()).map((r) => new URL(r.url).pathname));
+  return shell.every((url) => have.has(url));
+}"""
+
+
 class Rebound:
     def __init__(self, browser, base_url):
         self.browser = browser
         self.base_url = base_url
         self.contexts = []
 
-    def tab(self, dark=False, **kwargs):
+    def tab(self, dark=False, viewport=None, **kwargs):
         context = self.browser.new_context(
             base_url=self.base_url,
-            viewport={"width": 390, "height": 844},
+            viewport=viewport or {"width": 390, "height": 844},
             color_scheme="dark" if dark else "light",
             **kwargs,
         )
@@ -160,6 +175,6 @@ class Rebound:
         expect(page.get_by_role("heading", name="Thank you for writing it down")).to_be_visible()
 
     def open_rejection(self, tab, company):
-        tab.page.get_by_role("link", name="Rejections", exact=True).click()
+        tab.page.get_by_role("link", name="Journal", exact=True).click()
         tab.page.get_by_role("link", name=re.compile(re.escape(company))).first.click()
         expect(tab.page.get_by_role("heading", level=1, name=company)).to_be_visible()

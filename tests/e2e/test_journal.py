@@ -19,6 +19,7 @@ def test_sign_up_log_rejection_and_lesson_survive_reload(rebound):
     page.get_by_label("What did I learn?").fill("Prepare one story per requirement.")
     page.locator("main h1").click()  # leaving the field saves it
 
+    page.get_by_role("link", name="Journal", exact=True).click()
     page.get_by_role("link", name="Lessons", exact=True).click()
     lessons = page.get_by_role("list", name="Your lessons")
     expect(lessons).to_contain_text("Prepare one story per requirement.")
@@ -42,8 +43,8 @@ def test_today_never_lists_past_rejections(rebound):
     rebound.sign_up(tab)
     rebound.log_rejection(tab, "Contoso Ltd", stage="Application")
     tab.page.get_by_role("link", name="Back to Today").click()
-    expect(tab.page.get_by_role("heading", name="What to do next")).to_be_visible()
-    # A suggestion may name the company once, but there is no list of rejections here.
+    expect(tab.page.get_by_role("heading", name="Your next reminder")).to_be_visible()
+    # No list of rejections here.
     expect(tab.page.get_by_role("list", name="Your rejections")).to_have_count(0)
 
 
@@ -58,7 +59,7 @@ def test_today_names_no_past_rejection_once_each_is_dealt_with(rebound):
         page.get_by_label("What did I learn?").fill("Apply earlier in the week.")
         page.locator("main h1").click()
     page.get_by_role("link", name="Today", exact=True).click()
-    expect(page.get_by_role("heading", name="What to do next")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your next reminder")).to_be_visible()
     main = page.locator("main")
     expect(main).not_to_contain_text("Old One Inc")
     expect(main).not_to_contain_text("Old Two Inc")
@@ -164,7 +165,7 @@ def test_refused_change_is_shown_on_its_record_and_can_be_discarded(rebound):
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("This change couldn’t be saved")
     expect(alert).to_contain_text("mood")
-    page.get_by_role("link", name="Rejections", exact=True).click()
+    page.get_by_role("link", name="Journal", exact=True).click()
     expect(page.get_by_role("list", name="Your rejections")).to_contain_text("Not saved — open to fix")
     rebound.open_rejection(tab, "Strict Co")
     page.get_by_role("button", name="Discard my change").click()
@@ -184,6 +185,7 @@ def test_lessons_are_newest_first_with_their_company(rebound):
         page.get_by_role("link", name="Reflect on it").click()
         page.get_by_label("What did I learn?").fill(lesson)
         page.locator("main h1").click()
+    page.get_by_role("link", name="Journal", exact=True).click()
     page.get_by_role("link", name="Lessons", exact=True).click()
     items = page.get_by_role("list", name="Your lessons").get_by_role("listitem")
     expect(items).to_have_count(2)

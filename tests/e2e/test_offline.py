@@ -20,14 +20,15 @@ def test_offline_reload_and_log_then_sync_on_reconnect(rebound):
                          "catch { return 'failed'; } })()") == "failed"  # /api/ is never served from a cache
     assert tab.errors == ["Failed to load resource: net::ERR_INTERNET_DISCONNECTED"]  # that probe's own
     tab.errors.clear()
-    expect(page.get_by_role("heading", level=1, name="Thank you for writing it down")).to_have_count(0)
-    # /log is the page we were on: the cached shell routes it, offline.
-    expect(page.get_by_label("Company")).to_be_visible()
-    page.get_by_role("link", name="Rejections", exact=True).click()
+    # /log?done=<id> is the page we were on: the cached shell routes it offline,
+    # and the kind response comes back from the local store (issue 13).
+    expect(page.get_by_role("heading", level=1, name="Thank you for writing it down")).to_be_visible()
+    expect(page.locator("main .response")).to_contain_text("Online Co")
+    page.get_by_role("link", name="Journal", exact=True).click()
     expect(page.get_by_role("list", name="Your rejections")).to_contain_text("Online Co")
 
     rebound.log_rejection(tab, "Offline Co", stage="Screening", mood="Okay")
-    page.get_by_role("link", name="Rejections", exact=True).click()
+    page.get_by_role("link", name="Journal", exact=True).click()
     expect(page.get_by_role("list", name="Your rejections")).to_contain_text("Offline Co")
     expect(page.locator("#sync-status")).to_have_text(re.compile(r"^Offline — 1 change waiting$"))
     rebound.open_rejection(tab, "Offline Co")  # made here, not synced: the server's defaults show already
@@ -72,5 +73,5 @@ def test_sign_out_warns_while_changes_wait_and_then_wipes(rebound):
     assert page.request.get(tab.base_url + "/api/me").status == 401
 
     rebound.sign_in(tab, email)
-    page.get_by_role("link", name="Rejections", exact=True).click()
+    page.get_by_role("link", name="Journal", exact=True).click()
     expect(page.get_by_role("list", name="Your rejections")).to_contain_text("Unsynced Co")

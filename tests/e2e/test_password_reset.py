@@ -98,7 +98,7 @@ def test_a_used_link_says_so_and_offers_a_new_one(rebound, inbox):
     expect(page).to_have_url(re.compile(r"/forgot-password$"))
 
     rebound.sign_in(tab, email, password=NEW_PASSWORD)
-    page.get_by_role("link", name="Rejections", exact=True).click()
+    page.get_by_role("link", name="Journal", exact=True).click()
     expect(page.get_by_text("Kept Co")).to_be_visible()
 
 

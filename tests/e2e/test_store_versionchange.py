@@ -44,7 +44,7 @@ def test_a_tab_keeps_working_after_another_tab_upgrades_the_store(rebound):
     # The first tab writes, reads and syncs on a connection it opens again.
     page.get_by_role("link", name="Today", exact=True).click()
     rebound.log_rejection(first, "After Upgrade Co")
-    page.get_by_role("link", name="Rejections", exact=True).click()
+    page.get_by_role("link", name="Journal", exact=True).click()
     listed = page.get_by_role("list", name="Your rejections")
     expect(listed).to_contain_text("After Upgrade Co")
     expect(listed).to_contain_text("Before Upgrade Co")
@@ -52,7 +52,7 @@ def test_a_tab_keeps_working_after_another_tab_upgrades_the_store(rebound):
     assert sorted(r["company"] for r in first.api("/api/rejections")) == ["After Upgrade Co", "Before Upgrade Co"]
 
     # So does the second, and it sees the first tab's change.
-    second.get_by_role("link", name="Rejections", exact=True).click()
+    second.get_by_role("link", name="Journal", exact=True).click()
     expect(second.get_by_role("list", name="Your rejections")).to_contain_text("After Upgrade Co")
     assert not first.errors
 

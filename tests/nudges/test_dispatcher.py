@@ -41,8 +41,11 @@ def test_a_due_nudge_is_delivered_once_to_every_device_encrypted(app, signed_in,
     assert run(app) == {}
     for device in (phone, laptop):
         [message] = device.received()
-        assert message == {"title": "Ready for one more?", "body": "One more application, no rush.",
-                           "url": "/applications", "kind": "apply", "nudge_id": str(nudge_id)}
+        assert message == {"web_push": 8030, "mutable": True, "notification": {
+            "title": "Ready for one more?", "body": "One more application, no rush.",
+            "navigate": "http://127.0.0.1:5000/applications", "lang": "en", "tag": "apply",
+            "silent": False,
+            "data": {"kind": "apply", "nudge_id": str(nudge_id), "url": "/applications"}}}
     assert all(headers["topic"] == "apply" for _p, headers, _b in push_service.messages)
     row = nudge_of(nudge_id)
     assert row.status == "sent" and row.sent_at and row.attempts == 1 and row.version > before
@@ -64,7 +67,7 @@ def test_a_batch_is_sent_several_nudges_at_once_each_exactly_once(app, push_serv
     assert 1 < push_service.max_in_flight <= CONCURRENCY
     for device in devices.values():
         assert len(device.received()) == 5
-    sent_ids = [m["nudge_id"] for d in devices.values() for m in d.received()]
+    sent_ids = [m["notification"]["data"]["nudge_id"] for d in devices.values() for m in d.received()]
     assert sorted(sent_ids) == sorted(str(i) for i in ids)  # each once
     assert all(nudge_of(i).status == "sent" for i in ids)
 

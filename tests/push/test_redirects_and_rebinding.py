@@ -45,7 +45,7 @@ def test_the_worker_does_not_follow_a_redirect_either(push_app, push_service, se
     nudge_id = add_nudge(push_app, signed_in)
     assert run(push_app) == {"sent": 1}
     assert second_listener.arrivals == []
-    assert [m["nudge_id"] for m in laptop.received()] == [str(nudge_id)]
+    assert [m["notification"]["data"]["nudge_id"] for m in laptop.received()] == [str(nudge_id)]
     assert subscription_rows(push_app)[phone.endpoint].disabled_at is not None
     assert nudge_of(push_app, nudge_id).status == "sent"
 

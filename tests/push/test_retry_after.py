@@ -47,7 +47,7 @@ def test_odd_retry_after_answers_never_sink_a_batch(push_app, push_service):
     now = utcnow()
     assert run(push_app, now) == {"retry": len(ODD_ANSWERS), "sent": 1}
 
-    assert [m["nudge_id"] for m in phone.received()] == [str(delivered)]
+    assert [m["notification"]["data"]["nudge_id"] for m in phone.received()] == [str(delivered)]
     assert nudge_of(push_app, delivered).status == "sent"
     for name, (_value, wait) in ODD_ANSWERS.items():
         row = nudge_of(push_app, nudges[name])
@@ -76,7 +76,7 @@ def test_the_test_push_answers_202_whatever_retry_after_says(push_app, push_serv
     assert response.status_code == 202, response.get_data(as_text=True)
     assert response.get_json() == {"devices": 6, "delivered": 1}
     [message] = phone.received()
-    assert message["title"] == "Notifications are on"
+    assert message["notification"]["title"] == "Notifications are on"
     rows = subscription_rows(push_app)
     assert all(rows[d.endpoint].failure_count == 1 for d in odd)
     assert rows[phone.endpoint].failure_count == 0 and rows[phone.endpoint].last_success_at

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from backend.extensions import db
 from backend.models import PushSubscription
-from backend.push.sender import MAX_BODY, classify, payload
+from backend.push.sender import MAX_BODY, classify, payload, public_url
 from tests.factories import vapid_private_key
 from tests.helpers import error_of
 
@@ -41,8 +41,12 @@ def test_test_push_reaches_every_device_encrypted_and_signed(app, signed_in, pus
     assert response.get_json() == {"devices": 2, "delivered": 2}
     for device in (phone, laptop):
         [message] = device.received()
-        assert message["title"] == "Notifications are on" and message["kind"] == "test"
-        assert len(message["body"]) <= MAX_BODY
+        note = message["notification"]
+        assert message["web_push"] == 8030 and message["mutable"] is True
+        assert note["title"] == "Notifications are on" and note["tag"] == "test"
+        assert note["data"] == {"kind": "test", "nudge_id": None, "url": "/today"}
+        assert note["navigate"] == "http://127.0.0.1:5000/today"  # no PUBLIC_URL in tests
+        assert len(note["body"]) <= MAX_BODY
     public_key = signed_in.get("/api/push/public-key").get_json()["public_key"]
     for _path, headers, body in push_service.messages:
         assert headers["content-encoding"] == "aes128gcm"
@@ -85,5 +89,31 @@ def test_push_service_answers_are_classified(status, action):
 
 def test_payload_body_is_cut_to_140_characters():
     import json
-    body = json.loads(payload("T", "x" * 500, "/", "apply", "n1"))["body"]
+    message = json.loads(payload("T", "x" * 500, "/", "apply", "n1", base_url="https://r.example"))
+    body = message["notification"]["body"]
     assert len(body) == 140 and body.endswith("…")
+
+
+def test_payload_is_a_declarative_push_message_well_under_3_kb():
+    import json
+    longest = "é" * 200  # titles are short strings (at most 200); multi-byte in UTF-8
+    data = payload(longest, "ü" * 500, "/rejections/" + "a" * 36, "feedback",
+                   "0b6f1c9e-64a4-4e0c-9a53-7f4f3c3b2a11", base_url="https://rebound.example/")
+    assert len(data.encode()) < 1500
+    message = json.loads(data)
+    assert message["web_push"] == 8030 and message["mutable"] is True
+    note = message["notification"]
+    assert note["navigate"] == "https://rebound.example/rejections/" + "a" * 36
+    assert (note["lang"], note["tag"], note["silent"]) == ("en", "feedback", False)
+    assert note["data"] == {"kind": "feedback", "nudge_id": "0b6f1c9e-64a4-4e0c-9a53-7f4f3c3b2a11",
+                            "url": "/rejections/" + "a" * 36}
+
+
+@pytest.mark.parametrize("config,expected", [
+    ({"PUBLIC_URL": "https://rebound.example/"}, "https://rebound.example"),
+    ({"SERVER_NAME": "rebound.example", "PREFERRED_URL_SCHEME": "https"},
+     "https://rebound.example"),
+    ({}, "http://127.0.0.1:5000"),
+])
+def test_public_url_comes_from_the_config_never_a_request(config, expected):
+    assert public_url(config) == expected

@@ -97,7 +97,7 @@ def test_a_nudges_devices_are_sent_side_by_side(push_app, push_service):
     assert run(push_app) == {"sent": 1}
     assert push_service.max_in_flight == 10
     for device in devices:
-        assert [m["nudge_id"] for m in device.received()] == [str(nudge_id)]
+        assert [m["notification"]["data"]["nudge_id"] for m in device.received()] == [str(nudge_id)]
 
 
 def test_the_test_push_sends_to_every_device_side_by_side(push_app, push_service):

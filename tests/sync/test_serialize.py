@@ -20,6 +20,7 @@ FULL = {
     "rejections": {"company": "Globex", "role": "PM", "stage": "final_round",
                    "received_on": "2026-02-03", "mood": 2, "emotions": ["sad", "numb"],
                    "feelings": "meh", "feedback_status": "requested", "feedback": "f",
+                   "contact_email": "sam.recruiter@globex.example",
                    "went_well": "w", "do_differently": "d", "lessons": "l",
                    "thinking_traps": ["catastrophizing"], "reframe": "r"},
     "breaks": {"started_at": "2026-02-01T08:30:00.123456+02:00", "planned_end_on": "2026-02-04",

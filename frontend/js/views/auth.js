@@ -6,6 +6,16 @@ import { navigate } from '../router.js';
 import { signUp, signIn } from '../session.js';
 import { NetworkError } from '../api.js';
 
+// "in about 27 minutes", from a 429's Retry-After (seconds).
+export function waitWords(seconds) {
+  if (!seconds) return 'in a little while';
+  const m = Math.ceil(seconds / 60);
+  if (m <= 1) return 'in a minute';
+  if (m < 90) return `in about ${m} minutes`;
+  const hours = Math.round(m / 60);
+  return `in about ${hours} hour${hours === 1 ? '' : 's'}`;
+}
+
 const OFFLINE = 'You seem to be offline. This needs a connection — try again in a moment.';
 
 // A titled form that checks its fields, calls `action` with their values,
@@ -38,6 +48,7 @@ export function authForm({ title, intro, submit, fields, action, footer,
       if (handled(err, form)) return;
       let message = err.message;
       if (err instanceof NetworkError) message = offline;
+      else if (err.status === 429) message = `Too many tries for now. Try again ${waitWords(err.retryAfter)}.`;
       for (const f of fields) {
         const msgs = err.fields?.[f.input.name === 'displayName' ? 'display_name' : f.input.name];
         if (msgs) f.setError([].concat(msgs).join(' '));

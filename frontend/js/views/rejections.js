@@ -1,6 +1,6 @@
 // The list of rejections, newest first. Only here, never on Today.
 
-import { h, clear, showDate } from '../ui.js';
+import { h, clear, showDate, emptyState } from '../ui.js';
 import { navigate } from '../router.js';
 import * as store from '../store.js';
 import { stageLabel, FEEDBACK } from '../content.js';
@@ -22,16 +22,18 @@ function item(r) {
 
 export async function rejectionsView(ctx) {
   const listBox = h('div');
+  const lead = h('p', { class: 'lead', text: 'Each one is a step you took. Open one to reflect or ask for feedback.' });
+  const log = h('button', { type: 'button', class: 'primary', onclick: () => navigate('/log') }, 'Log a rejection');
+  // Lessons stay one tap away even on an empty Journal (every screen within two taps of Today).
+  const actions = h('div', { class: 'actions' }, log, h('a', { href: '/lessons', class: 'button secondary' }, 'Lessons'));
   const draw = async () => {
     const items = newestFirst('rejections', await store.list('rejections'));
+    lead.hidden = log.hidden = !items.length;
     clear(listBox).append(items.length
       ? h('ul', { class: 'list', 'aria-label': 'Your rejections' }, items.map(item))
-      : h('p', { class: 'empty', text: 'Nothing here yet. When a no comes in, log it here — it takes under a minute.' }));
+      : emptyState({ title: 'Nothing here yet', text: 'When a no comes in, log it here. It takes under a minute.',
+        action: h('button', { type: 'button', class: 'primary', onclick: () => navigate('/log') }, 'Log a rejection') }));
   };
   await ctx.watch('rejections', draw);
-  return h('section', {},
-    h('h1', { text: 'Rejections' }),
-    h('p', { class: 'lead', text: 'Each one is a step you took. Open one to reflect or ask for feedback.' }),
-    h('button', { type: 'button', class: 'primary', onclick: () => navigate('/log') }, 'Log a rejection'),
-    listBox);
+  return h('section', {}, h('h1', { text: 'Rejections' }), lead, actions, listBox);
 }

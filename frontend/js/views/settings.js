@@ -16,6 +16,7 @@ import { session, signOut, accountDeleted, updateUser, refresh } from '../sessio
 import { installBlock } from '../pwa.js';
 import { NUDGE_KINDS } from '../content.js';
 import { todayIn } from '../insights.js';
+import { notificationsCard } from './notifications-card.js';
 
 const OFFLINE = 'You’re offline. Changes to your account need a connection, so nothing was changed. Try again when you’re back online.';
 const deviceZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -173,13 +174,10 @@ function goalsSection() {
   });
 }
 
-// SLOT for the push client (issue 10): the permission card — turn
-// notifications on for this device, test them. Replace this function's
-// body; the reminders section below (quiet hours, switches, caps) stays.
+// Turn notifications on for this device, test them (views/notifications-card.js).
+// The reminders section below (quiet hours, switches, caps) says what they send.
 function deviceNotificationsSection() {
-  return h('section', { class: 'card settings-card', id: 'device-notifications', 'aria-labelledby': 'device-notifications-title' },
-    h('h2', { id: 'device-notifications-title', text: 'Notifications on this device' }),
-    h('p', { class: 'muted', text: 'Your reminders always wait for you in the app.' }));
+  return notificationsCard();
 }
 
 // A switch: the whole row is its label (a big target); a hint below it

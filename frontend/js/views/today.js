@@ -1,14 +1,15 @@
-// Today looks forward: a check-in, the "Log a rejection" button and what
-// to do next. Past rejections live in their own list, never here.
+// Today looks forward: a check-in, the "Log a rejection" button and the next
+// reminder. Past rejections live in their own list, never here.
 
 import { h, chips, field, clear, append } from '../ui.js';
 import { navigate } from '../router.js';
 import * as store from '../store.js';
 import { session } from '../session.js';
 import { MOODS } from '../content.js';
-import { newestFirst, newest, within, hasLesson } from '../models.js';
-
-const INTERVIEWISH = ['interview', 'final_round', 'offer'];
+import { crisisOffer } from '../crisis.js';
+import { showBreak } from '../break-status.js';
+import { applicationGoal } from '../goal.js';
+import { nextPlanned, dueAt, whenText } from '../nudges.js';
 
 function greeting() {
   const hour = new Date().getHours();
@@ -17,28 +18,17 @@ function greeting() {
   return name ? `${part}, ${name}` : part;
 }
 
-// At most three gentle suggestions, drawn from the local store.
-export function suggestions(rejections, checkins) {
-  const out = [];
-  const byNewest = newestFirst('rejections', rejections);
-  const recent = within('rejections', byNewest, 4);
-  const lastCheckin = newest('checkins', checkins);
-  const low = recent.some((r) => r.mood && r.mood <= 2) || (lastCheckin && lastCheckin.mood <= 2);
-  if (low) {
-    out.push({ title: 'Be kind to yourself today', body: 'A walk, a nap, time with a friend: rest counts as progress.', href: '/help', link: 'Talk to someone' });
+// The next reminder the server planned (SPEC §6), in the user's time zone:
+// Today shows what is coming rather than working it out again here.
+function nextReminder(n) {
+  if (!n) {
+    return h('p', { class: 'muted', text: 'Nothing planned right now. Rebound sends a gentle reminder when one might help.' });
   }
-  const ask = byNewest.find((r) => INTERVIEWISH.includes(r.stage) && (r.feedback_status ?? 'not_requested') === 'not_requested');
-  if (ask) {
-    out.push({ title: `Ask ${ask.company} for feedback`, body: 'We wrote the email for you. It takes a minute to send.', href: `/rejections/${ask.id}#feedback`, link: 'See the email' });
-  }
-  const reflect = byNewest.find((r) => !hasLesson(r));
-  if (reflect && out.length < 3) {
-    out.push({ title: `Reflect on ${reflect.company}`, body: 'What went well? What did you learn? A few words are enough.', href: `/rejections/${reflect.id}#reflect`, link: 'Reflect' });
-  }
-  if (out.length < 3) {
-    out.push({ title: 'When you’re ready, one more application', body: 'Not today? That’s fine too. Momentum comes back.', href: null });
-  }
-  return out.slice(0, 3);
+  const at = dueAt(n);
+  return h('div', { class: 'card next-nudge' },
+    h('p', { class: 'nudge-when' }, h('time', { datetime: new Date(at).toISOString(), text: whenText(at) })),
+    h('h3', { text: n.title }),
+    h('p', { text: n.body }));
 }
 
 function checkinCard() {
@@ -65,9 +55,7 @@ function checkinCard() {
     const n = Number(value);
     status.textContent = ['Thanks for telling us. That sounds really hard.', 'Thanks for checking in. Go gently today.',
       'Thanks for checking in.', 'Thanks for checking in. Glad to hear it.', 'Thanks for checking in. Enjoy it.'][n - 1];
-    if (n === 1) {
-      after.append(h('p', {}, 'You don’t have to carry it alone. ', h('a', { href: '/help' }, 'Talk to someone now'), '.'));
-    }
+    append(after, [crisisOffer(n)]);
     mood.set([]);
     note.input.value = '';
   });
@@ -75,20 +63,24 @@ function checkinCard() {
 }
 
 export async function todayView(ctx) {
-  const next = h('ul', { class: 'cards' });
+  const next = h('div');
+  const onBreak = h('div');
   const draw = async () => {
-    const items = suggestions(await store.list('rejections'), await store.list('checkins'));
-    append(clear(next), items.map((s) => h('li', { class: 'card' },
-      h('h3', { text: s.title }),
-      h('p', { text: s.body }),
-      s.href ? h('a', { href: s.href, class: 'more' }, s.link) : null)));
+    // While a break is on: a calm banner, and no "one more application". The
+    // planner plans none then, but one planned before may not be pulled away yet.
+    const paused = await showBreak(onBreak);
+    const nudges = (await store.list('nudges')).filter((n) => !(paused && n.kind === 'apply'));
+    clear(next).append(nextReminder(nextPlanned(nudges)));
   };
-  await ctx.watch(['rejections', 'checkins'], draw);
+  await ctx.watch(['nudges', 'breaks'], draw);
   return h('section', { class: 'today' },
     h('h1', { text: greeting() }),
+    onBreak,
     h('button', { type: 'button', class: 'primary big', onclick: () => navigate('/log') }, 'Log a rejection'),
     checkinCard(),
-    h('h2', { text: 'What to do next' }),
+    await applicationGoal(ctx),
+    h('h2', { text: 'Your next reminder' }),
     next,
+    h('p', { class: 'small' }, h('a', { href: '/inbox' }, 'All your reminders')),
     h('p', { class: 'small' }, h('a', { href: '/help' }, 'Need to talk to someone now?')));
 }
