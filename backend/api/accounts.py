@@ -14,7 +14,7 @@ from ..services import accounts, password_reset
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Accounts")
 
-BAD_CREDENTIALS = "That email and password don't match an account."
+BAD_CREDENTIALS = "That email and password don’t match an account."
 
 
 @blp.route("/register", methods=["POST"])

@@ -14,11 +14,11 @@ def _name(text):
 
 PLAIN = {
     "reflect": ("A moment to reflect",
-                "When you're ready, jot down what went well and one thing you learned. "
+                "When you’re ready, jot down what went well and one thing you learned. "
                 "A few lines is plenty."),
     "feedback": ("Ask for feedback?",
                  "A short, friendly note asking for feedback can turn a no into something "
-                 "useful. There's a draft ready for you."),
+                 "useful. There’s a draft ready for you."),
     "feedback_followup": ("Still waiting on feedback?",
                           "No reply yet? A gentle follow-up is fine, and so is letting it go."),
     "support": ("Reach out to someone",
@@ -32,17 +32,17 @@ PLAIN = {
     "apply": ("Ready for one more?",
               "Whenever it feels right, one more application keeps things moving. No rush."),
     "welcome_back": ("Welcome back",
-                     "Hope the break did you good. When you're ready, one small step on an "
+                     "Hope the break did you good. When you’re ready, one small step on an "
                      "application is plenty."),
     "big_picture": ("Your week, in perspective",
                     "Take a look at your week: every application, talk and pause counts."),
 }
 
 DETAILED = {
-    "reflect": "When you're ready, jot down what you learned from {company}. "
+    "reflect": "When you’re ready, jot down what you learned from {company}. "
                "A few lines is plenty.",
     "feedback": "A short, friendly note asking {company} for feedback could be useful. "
-                "There's a draft ready for you.",
+                "There’s a draft ready for you.",
     "feedback_followup": "No reply from {company} yet? A gentle follow-up is fine, "
                          "and so is letting it go.",
     "support": "A no is easier shared. How about a quick message to {contact}?",

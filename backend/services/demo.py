@@ -36,7 +36,7 @@ FEELINGS = [
     "Honestly a bit relieved; the commute would have been long.",
     "Tired of waiting weeks just to hear no.",
     "I thought the interview went well, so this came out of nowhere.",
-    "It's fine. I'll get there.",
+    "It’s fine. I’ll get there.",
 ]
 REFLECTIONS = [
     ("I explained my research process clearly.", "Bring one portfolio piece I can go deep on.",
@@ -45,7 +45,7 @@ REFLECTIONS = [
      "A smaller, finished piece beats a big, rushed one."),
     ("I stayed calm when the panel pushed back.", "Prepare a short story about a failure.",
      "They want to hear how I handle disagreement."),
-    ("Good rapport with the hiring manager.", "Research the team's recent launches first.",
+    ("Good rapport with the hiring manager.", "Research the team’s recent launches first.",
      "Specific questions show real interest."),
 ]
 CONTACTS = [

@@ -309,7 +309,7 @@ def test_a_failed_login_changes_nothing_and_names_neither_cause(client, signed_i
     unknown = client.post("/api/auth/login", {"email": "who@example.org", "password": "nope" * 3})
     for response in (wrong, unknown):
         body = error_of(response, 401, "unauthorized")
-        assert body["message"] == "That email and password don't match an account."
+        assert body["message"] == "That email and password don’t match an account."
         assert "rebound_session" not in response.headers.get("Set-Cookie", "")
     assert wrong.get_data() == unknown.get_data()
     assert db_state() == before

@@ -55,7 +55,7 @@ def test_sign_out_warns_while_changes_wait_and_then_wipes(rebound):
     page.get_by_role("link", name="You", exact=True).click()
     page.get_by_role("button", name="Sign out").click()
     dialog = page.get_by_role("dialog", name="Some changes haven’t synced yet")
-    expect(dialog).to_contain_text("1 change hasn’t reached the server yet")
+    expect(dialog).to_contain_text("1 change hasn’t reached the server yet. If you sign out now, it will be lost.")
     page.get_by_role("button", name="Stay signed in").click()
     expect(dialog).to_have_count(0)
 

@@ -410,10 +410,11 @@ async function confirmSignOut() {
   const waiting = await store.pendingCount();
   const offline = !navigator.onLine;
   if (!waiting && !offline) return true;
-  const n = waiting === 1 ? '1 change hasn’t' : `${waiting} changes haven’t`;
   const parts = [];
-  if (waiting) {
-    parts.push(`${n} reached the server yet. If you sign out now, they will be lost. Connect to the internet and wait for “All changes saved” to keep them.`);
+  if (waiting === 1) {
+    parts.push('1 change hasn’t reached the server yet. If you sign out now, it will be lost. Connect to the internet and wait for “All changes saved” to keep it.');
+  } else if (waiting) {
+    parts.push(`${waiting} changes haven’t reached the server yet. If you sign out now, they will be lost. Connect to the internet and wait for “All changes saved” to keep them.`);
   }
   if (offline) {
     parts.push('You’re offline: your data leaves this device now, and this device is signed out of your account as soon as Rebound next opens with a connection.');
