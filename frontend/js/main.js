@@ -4,7 +4,7 @@
 import { toast } from './ui.js';
 import { setRoutes, setGuard, start, navigate, here } from './router.js';
 import { ROUTES, redirectFor } from './routes.js';
-import * as store from './store.js';
+import * as db from './db.js';
 import { session, events as sessionEvents, load, loadSync, refresh } from './session.js';
 import { registerServiceWorker, cacheWholeShell } from './pwa.js';
 
@@ -71,7 +71,7 @@ sessionEvents.addEventListener('sync', ({ detail: sync }) => {
 // This tab opens a newer local store while another tab still holds the old
 // one: the open waits until that tab lets go (it does, on `versionchange`,
 // unless it runs code too old to know how).
-store.events.addEventListener('blocked', () => {
+db.events.addEventListener('blocked', () => {
   toast('Rebound is open in another tab. Close it to finish updating.');
 });
 

@@ -3,7 +3,7 @@
 // shell for every navigation, so deep links work online and offline.
 // The table itself is in routes.js; a view gets a `ctx` (see render()).
 
-import * as store from './store.js';
+import * as db from './db.js';
 
 const routes = [];
 let guard = () => null;
@@ -145,10 +145,10 @@ function watch(entities, draw, cleanups) {
     const entity = e.detail?.entity;
     if (live && (!entity || names.includes(entity))) run();
   };
-  store.events.addEventListener('change', onChange);
+  db.events.addEventListener('change', onChange);
   cleanups.push(() => {
     live = false;
-    store.events.removeEventListener('change', onChange);
+    db.events.removeEventListener('change', onChange);
   });
   return run();
 }

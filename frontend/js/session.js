@@ -2,7 +2,7 @@
 // store so the app opens signed in (and offline) after a reload.
 
 import { api, NetworkError } from './api.js';
-import * as store from './store.js';
+import * as db from './db.js';
 
 export const session = { user: null, expired: false };
 
@@ -74,7 +74,7 @@ export function flushSignOut() {
 export async function load() {
   const sent = flushSignOut();
   await Promise.race([sent, new Promise((ok) => { setTimeout(ok, 4000); })]);
-  session.user = (await store.getMeta('user')) ?? null;
+  session.user = (await db.getMeta('user')) ?? null;
   return session.user;
 }
 
@@ -88,9 +88,9 @@ export function deviceLabel() {
 }
 
 async function begin(user) {
-  const previous = await store.getMeta('user');
-  if (previous?.id !== user.id) await store.wipe(); // another account's data never mixes in
-  await store.setMeta('user', user);
+  const previous = await db.getMeta('user');
+  if (previous?.id !== user.id) await db.wipe(); // another account's data never mixes in
+  await db.setMeta('user', user);
   session.user = user;
   session.expired = false;
   rememberSignOut(false); // a new cookie replaced the old one: nothing left to send it with
@@ -118,7 +118,7 @@ export async function refresh() {
   if (!session.user || !navigator.onLine) return;
   try {
     session.user = await api('GET', '/api/me');
-    await store.setMeta('user', session.user);
+    await db.setMeta('user', session.user);
   } catch (err) {
     if (err.status === 401) session.expired = true;
   }
@@ -149,7 +149,7 @@ async function dropPush(tellServer) {
 }
 
 async function forget() {
-  await store.wipe();
+  await db.wipe();
   session.user = null;
   session.expired = false;
 }
@@ -182,5 +182,5 @@ export async function accountDeleted() {
 // The user object after an account change (PATCH /api/me and friends).
 export async function updateUser(user) {
   session.user = user;
-  await store.setMeta('user', user);
+  await db.setMeta('user', user);
 }

@@ -9,7 +9,12 @@ from playwright.sync_api import expect
 
 from .inspector import Inspector
 
+# SPEC §7: 60 KB for the first load, the worker's script included. The page
+# itself (the same figure as bench/first_load_bench.py's first line, whose goal
+# is 25 KB) is held near that goal, with a little room for header noise.
 BUDGET = 60 * 1024
+PAGE_BUDGET = 27 * 1024
+SIGNED_OUT = ["/", "/signup", "/signin", "/help", "/forgot-password", "/reset-password#token=x"]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -150,13 +155,16 @@ def test_first_load_fits_the_budget_over_the_wire(rebound, live_server):
     with urllib.request.urlopen(ask) as sw:
         received["/sw.js"] = (len(sw.read()) + len(str(sw.headers)), sw.headers["Content-Encoding"])
     total = sum(size for size, _encoding in received.values())
+    page = total - received["/sw.js"][0]
     print(f"first load: {len(received)} responses, {total / 1024:.1f} KB over the wire "
-          f"of {BUDGET // 1024} KB")
+          f"of {BUDGET // 1024} KB; the page without the worker's script {page / 1024:.1f} KB")
     assert "/js/main.js" in received and "/css/app.css" in received
     assert all(encoding for url, (_size, encoding) in received.items() if url.endswith((".js", ".css"))
                or url == "/"), received  # every text file came compressed
     assert "/js/views/rejection.js" not in received  # a screen loads when first opened
-    assert total <= BUDGET, received
+    sizes = "\n".join(f"{url} {size}" for url, (size, _e) in sorted(received.items()))
+    assert total <= BUDGET, sizes
+    assert page <= PAGE_BUDGET, sizes
 
 
 def test_keyboard_alone_logs_a_rejection(rebound):
@@ -186,3 +194,34 @@ def test_keyboard_alone_logs_a_rejection(rebound):
     expect(page.get_by_role("button", name="Save")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Thank you for writing it down")).to_be_visible()
+
+
+def _install_lists(live_server):
+    with urllib.request.urlopen(live_server + "/sw.js") as sw:
+        source = sw.read().decode()
+    def listed(name):
+        body = re.search(rf"const {name} = \[(.*?)\];", source, re.S).group(1)
+        return re.findall(r"'([^']+)'", body)
+    return listed("SHELL"), listed("LATER")
+
+
+def test_a_signed_out_visit_fetches_only_what_the_worker_installs(rebound, live_server):
+    """Whatever a signed-out page asks for is in the worker's install list (SHELL
+    minus LATER): else a first visit that goes offline has a screen without its code."""
+    shell, later = _install_lists(live_server)
+    start = set(shell) - set(later)
+    assert later and start, (shell, later)
+    tab = rebound.tab(service_workers="block")
+    asked = set()
+    tab.context.on("request", lambda request: asked.add(request.url))
+    for path in SIGNED_OUT:
+        tab.goto(path)
+        tab.page.wait_for_load_state("networkidle")
+    files = {url[len(live_server):].split("?")[0].split("#")[0] for url in asked
+             if url.startswith(live_server)}
+    files = {f for f in files if not f.startswith("/api/")}
+    pages = {p.split("#")[0] for p in SIGNED_OUT}
+    assert "/js/main.js" in files and "/css/app.css" in files
+    missing = sorted(f for f in files - pages if f not in start)
+    assert not missing, f"asked for signed out but not installed: {missing}"
+    assert "/js/views/rejection.js" in later and "/js/views/rejection.js" not in files
