@@ -159,13 +159,22 @@ export function feedbackEmail(r, name) {
 }
 
 // Checked on 25 November 2026 against public sources.
+// [where, the service's own name, number, when and how]: national, free lines
+// run or named by each country's health service, checked against each
+// service's own site (the list and its sources: docs/frontend.md).
 export const HELPLINES = [
-  ['United States and Canada', '988', '988', 'Call or text, any time'],
+  ['United States', '988 Suicide & Crisis Lifeline', '988', 'Call or text, any time'],
+  ['Canada', '9-8-8 Suicide Crisis Helpline', '988', 'Call or text, any time, in English or French'],
   ['United Kingdom and Ireland', 'Samaritans', '116 123', 'Free, any time'],
   ['Australia', 'Lifeline', '13 11 14', 'Any time'],
+  ['New Zealand', 'Need to talk? 1737', '1737', 'Free call or text, any time'],
+  ['India', 'Tele-MANAS', '14416', 'Free, any time, in many languages'],
   ['Germany', 'TelefonSeelsorge', '0800 111 0 111', 'Free, any time'],
+  ['France', '3114, numéro national de prévention du suicide', '3114', 'Free, any time'],
+  ['Spain', 'Línea 024', '024', 'Free, any time'],
+  ['Netherlands', '113 Zelfmoordpreventie', '0800 0113', 'Free, any time'],
 ];
-export const HELPLINES_CHECKED = '25 November 2026';
+export const HELPLINES_CHECKED = '3 December 2026';
 
 // Reaching out to someone in the support circle: a few messages to start
 // from (the person edits them before sending), and an email's subject.

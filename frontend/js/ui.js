@@ -67,6 +67,13 @@ export function chips({ legend, name, options, type = 'radio', selected = [], hi
   const chosen = new Set([].concat(selected ?? []).map(String));
   const group = h('fieldset', { class: 'chips' }, h('legend', { text: legend }));
   if (hint) group.append(h('p', { class: 'hint', text: hint }));
+  if (type === 'radio') {
+    // A radio group is one Tab stop; say how to move inside it (shown while
+    // the keyboard is in the group, read out with the group).
+    const keys = h('p', { class: 'keys-hint', id: nextId('keys'), text: 'Use the arrow keys to move between the choices.' });
+    group.setAttribute('aria-describedby', keys.id);
+    group.append(keys);
+  }
   const row = h('div', { class: 'chip-row' });
   for (const [value, label] of options) {
     const input = h('input', { type, name, value: String(value), class: 'chip-input' });
@@ -159,14 +166,23 @@ export function emptyState({ title, text, action }) {
     text ? h('p', { class: 'muted', text }) : null, action ?? null);
 }
 
-// A sprout in a soft circle, drawn with DOM calls (no markup parsing).
+// An SVG element, made with DOM calls (no markup parsing): `svgEl('path', { d })`.
+export function svgEl(tag, attrs, ...children) {
+  const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  node.append(...children);
+  return node;
+}
+
+// A small line icon (24 × 24, drawn with the text colour), hidden from screen readers.
+export function lineIcon(...paths) {
+  return svgEl('svg', { viewBox: '0 0 24 24', class: 'line-icon', 'aria-hidden': 'true', focusable: 'false' },
+    ...paths.map((d) => svgEl('path', { d })));
+}
+
+// A sprout in a soft circle.
 function sprout() {
-  const ns = 'http://www.w3.org/2000/svg';
-  const el = (tag, attrs) => {
-    const node = document.createElementNS(ns, tag);
-    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-    return node;
-  };
+  const el = svgEl;
   const svg = el('svg', { viewBox: '0 0 96 96', width: '96', height: '96', 'aria-hidden': 'true', focusable: 'false', class: 'empty-art' });
   svg.append(
     el('circle', { cx: '48', cy: '48', r: '44', class: 'art-soft' }),

@@ -159,7 +159,7 @@ def test_a_very_low_mood_around_a_break_offers_someone_to_talk_to(rebound, mood_
     offer = page.get_by_role("complementary", name="Someone to talk to")
     expect(offer).to_be_visible()
     offer.get_by_role("link", name="Talk to someone now").click()
-    expect(page.get_by_role("link", name=re.compile("988"))).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("988 Suicide & Crisis Lifeline"))).to_be_visible()
 
 
 def test_a_break_started_offline_reaches_another_device(rebound):

@@ -120,7 +120,7 @@ def test_contacts_are_added_edited_and_removed_with_undo(rebound, axe_source, da
     expect(page.get_by_text("Nobody here yet")).to_be_visible()
     expect(
         page.get_by_role("region", name="Need to talk to someone now?").get_by_role(
-            "link", name=re.compile("988")
+            "link", name=re.compile("988 Suicide & Crisis Lifeline")
         )
     ).to_have_attribute("href", "tel:988")
     look.check("support-empty", sections=["#crisis"])
