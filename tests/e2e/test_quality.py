@@ -176,6 +176,15 @@ def test_keyboard_alone_logs_a_rejection(rebound):
     expect(page.get_by_label("Company")).to_be_visible()
     page.get_by_label("Company").focus()
     page.keyboard.type("Initech")
+    page.keyboard.press("Tab")  # the role
+    page.keyboard.press("Tab")  # into the stage group: one stop, the arrow keys move in it
+    page.keyboard.press("Space")
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("radio", name="Offer stage", exact=True)).to_be_checked()
+    page.keyboard.press("ArrowLeft")
+    expect(page.get_by_role("radio", name="Final round", exact=True)).to_be_checked()
+    page.get_by_label("Company").focus()
     page.keyboard.press("Enter")  # submits the step: Next
     expect(page.get_by_role("radio", name="Okay", exact=True)).to_be_visible()
     page.keyboard.press("Tab")  # from the step heading into the mood group
@@ -194,6 +203,8 @@ def test_keyboard_alone_logs_a_rejection(rebound):
     expect(page.get_by_role("button", name="Save")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Thank you for writing it down")).to_be_visible()
+    saved = page.evaluate("async () => (await (await import('/js/store.js')).list('rejections'))[0]")
+    assert (saved["company"], saved["stage"], saved["mood"]) == ("Initech", "final_round", 2), saved
 
 
 def _install_lists(live_server):
