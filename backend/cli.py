@@ -5,7 +5,7 @@ from flask.cli import AppGroup
 
 from .extensions import db
 from .nudges.cli import nudges
-from .push.keys import init_keys as make_keys
+from .push.keys import init_keys as make_keys, new_key_pair
 from .services import accounts, demo as demo_account
 
 users = AppGroup("users", help="Manage accounts.")
@@ -39,6 +39,14 @@ def init_keys():
         click.echo("Made a VAPID key pair in instance/.")
     else:
         click.echo("VAPID keys already exist in instance/.")
+
+
+@push.command("new-keys")
+def new_keys():
+    """Print a new VAPID key pair as environment lines (production; see docs/operations.md)."""
+    private, public = new_key_pair()
+    click.echo(f"VAPID_PRIVATE_KEY={private}")
+    click.echo(f"VAPID_PUBLIC_KEY={public}")
 
 
 demo = AppGroup("demo", help="A demo account to try every screen with.")

@@ -26,6 +26,16 @@ def init_keys(instance_path):
     return True
 
 
+def new_key_pair():
+    """A fresh pair for the environment: (VAPID_PRIVATE_KEY, VAPID_PUBLIC_KEY), the raw
+    32-byte private value and the 65-byte public point, both base64url."""
+    vapid = Vapid()
+    vapid.generate_keys()
+    private = vapid.private_key.private_numbers().private_value.to_bytes(32, "big")
+    point = vapid.public_key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+    return _b64url(private), _b64url(point)
+
+
 def load_vapid(app):
     """The one Vapid key object of this process (pywebpush accepts it as is)."""
     if app.config.get("VAPID_PRIVATE_KEY"):
