@@ -26,7 +26,7 @@ from ..extensions import db
 from ..models import (Application, Break, Checkin, Contact, Nudge, Outreach, Rejection,
                       User, VersionCounter, live, utcnow)
 from ..settings import settings_of
-from ..versions import bump_version, stamp
+from ..versions import bump_versions
 from . import rules
 from .planner import Snapshot, plan
 from .texts import plain_again
@@ -208,27 +208,28 @@ def reconcile(user_id, now=None):
     snap, rows = snapshot(user, now)
     by_key = {row.dedupe_key: row for row in rows}
     desired = plan(snap, now)
-    created = changed = cancelled = 0
+    new, touched = [], []
     for want in desired:
         row = by_key.get(want.key)
         if row is None:
-            db.session.add(Nudge(user_id=user.id, version=bump_version(user.id),
-                                 created_at=now, updated_at=now, dedupe_key=want.key,
-                                 kind=want.kind, title=want.title, body=want.body, url=want.url,
-                                 due_at=want.due_at, status="scheduled", attempts=0))
-            created += 1
+            new.append(Nudge(user_id=user.id, created_at=now, updated_at=now, dedupe_key=want.key,
+                             kind=want.kind, title=want.title, body=want.body, url=want.url,
+                             due_at=want.due_at, status="scheduled", attempts=0))
         elif not _leased(row, now) and _apply(row, want):
-            stamp(row, now)
-            changed += 1
+            touched.append(row)
+    changed = len(touched)
     wanted = {want.key for want in desired}
     for row in rows:
         if row.status == "scheduled" and row.dedupe_key not in wanted and not _leased(row, now):
             row.status, row.lease_until, row.next_attempt_at = "cancelled", None, None
             row.title, row.body = plain_again(row.title, row.body)
-            stamp(row, now)
-            cancelled += 1
+            touched.append(row)
+    # One version bump for all of it (not one per nudge), in the order written.
+    for row, version in zip([*new, *touched], bump_versions(user.id, len(new) + len(touched))):
+        row.version, row.updated_at = version, now
+    db.session.add_all(new)
     db.session.flush()
-    return created, changed, cancelled
+    return len(new), changed, len(touched) - changed
 
 
 def _leased(row, now):
