@@ -41,6 +41,11 @@ _COLUMNS = {
     Outreach: ("contact_id", "at"),
     Checkin: ("at",),
 }
+# Every column the rules can see, as a value or as a filter of what is read: a write
+# that changes none of them leaves the snapshot, and so the plan, as it was.
+SEEN = {model: frozenset(names) for model, names in _COLUMNS.items()}
+SEEN[Application] |= {"status_changed_on"}
+
 # How far back the rules look, from today (UTC, and a day more for any zone):
 # big_picture reads this week and the two before it (from the Monday 20 days before
 # this Sunday); every other rule names a moment at most 3 days after its record's
@@ -68,6 +73,12 @@ def mark(user_id):
     """Reconcile this user's nudges when the current transaction commits."""
     if current_app.config.get("NUDGES_PLAN_ON_WRITE", True):
         db.session.info.setdefault(PENDING, set()).add(user_id)
+
+
+def can_change_plan(model, changed):
+    """Whether a write that changed these columns of a `model` row can change the plan
+    (a created or deleted row always can)."""
+    return bool(SEEN.get(model, frozenset()) & set(changed))
 
 
 def _before_commit(session):

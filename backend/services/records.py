@@ -178,7 +178,11 @@ def _check_room(user, ent):
 
 
 def _after_write(user, ent, old, record):
-    reconcile.mark(user.id)  # its plan runs once, when the transaction commits
+    # Re-plan at commit (once per transaction), unless the write changed only what no
+    # rule reads: a check-in's note, a rejection's feelings.
+    if old is None or reconcile.can_change_plan(
+            ent.model, [k for k, v in record.items() if old.get(k) != v]):
+        reconcile.mark(user.id)
     for link in ent.links:
         target_id = record.get(link.field)
         if not target_id or (old is not None and old.get(link.field) == target_id):
