@@ -2,7 +2,6 @@
 is set, on PostgreSQL. The schema always comes from running the migrations."""
 import os
 import shutil
-import uuid
 
 import psycopg
 import pytest
@@ -12,7 +11,7 @@ from sqlalchemy import make_url
 from backend import create_app
 from backend.extensions import db
 
-from .helpers import ApiClient, sign_up
+from .helpers import ApiClient, postgres_database, sign_up
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -47,16 +46,9 @@ def postgres_url():
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         pytest.skip("TEST_DATABASE_URL is not set")
-    url = make_url(base)
-    name = f"rebound_test_{uuid.uuid4().hex[:10]}"
-    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    own = url.set(database=name).render_as_string(hide_password=False)
-    _migrate(own)
-    yield own
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database(base, "rebound_test") as own:
+        _migrate(own)
+        yield own
 
 
 @pytest.fixture(params=BACKENDS)

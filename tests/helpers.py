@@ -1,5 +1,9 @@
 """Helpers shared by the tests."""
+import contextlib
 import uuid
+
+import psycopg
+from sqlalchemy import make_url
 
 PASSWORD = "correct horse battery"
 
@@ -69,3 +73,19 @@ def added_rows(before, after):
         if new - old:
             added[table] = sorted(new - old)
     return added
+
+
+@contextlib.contextmanager
+def postgres_database(base_url, prefix):
+    """A new, empty PostgreSQL database beside `base_url`'s, dropped afterwards: yields
+    its SQLAlchemy URL (with `base_url`'s driver)."""
+    url = make_url(base_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

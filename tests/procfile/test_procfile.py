@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from sqlalchemy import make_url
 
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, postgres_database
 from tests.push import fake_push_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,18 +84,9 @@ def services(tmp_path):
     base, redis_url = os.environ.get("TEST_DATABASE_URL"), os.environ.get("TEST_REDIS_URL")
     if not base or not redis_url:
         pytest.skip("the Procfile run needs TEST_DATABASE_URL and TEST_REDIS_URL")
-    url = make_url(base)
-    name = f"rebound_procfile_{uuid.uuid4().hex[:10]}"
-    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    database = url.set(database=name)
-    try:
-        yield (database.render_as_string(hide_password=False),
-               database.set(drivername="postgresql").render_as_string(hide_password=False), redis_url)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database(base, "rebound_procfile") as url:
+        plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        yield url, plain, redis_url
 
 
 class Processes:

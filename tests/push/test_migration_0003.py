@@ -4,13 +4,13 @@ import os
 import uuid
 from datetime import datetime, timezone
 
-import psycopg
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, make_url, text
+from sqlalchemy import inspect, text
 
 from backend import create_app
 from backend.extensions import db
+from tests.helpers import postgres_database
 
 MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "..", "migrations")
 
@@ -23,14 +23,8 @@ def empty_database(request, tmp_path):
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         pytest.skip("TEST_DATABASE_URL is not set")
-    url = make_url(base)
-    name = f"rebound_migration_{uuid.uuid4().hex[:10]}"
-    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database(base, "rebound_migration") as url:
+        yield url
 
 
 @pytest.fixture
