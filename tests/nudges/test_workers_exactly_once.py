@@ -124,7 +124,9 @@ def test_a_worker_killed_mid_run_loses_nothing(app, database_url, tmp_path):
         ids = seed(app, url, keys)
         workers = start_workers(database_url, lease_seconds=30, folder=tmp_path)
         try:
+            deadline = time.monotonic() + 120
             while counts()["posts"] < 300:
+                assert time.monotonic() < deadline, [w.log.read_text()[-2000:] for w in workers]
                 time.sleep(0.1)
             workers[0].kill()  # SIGKILL: no chance to record its batch
             wait_until_all_sent(app, len(ids))

@@ -72,6 +72,13 @@ def self_signed(folder):
     return cert_file, key_file
 
 
+def wait_until(done, what, timeout=60):
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline, f"waited {timeout} s for {what}"
+        time.sleep(0.05)
+
+
 def free_port():
     import socket
     with socket.socket() as s:
@@ -225,8 +232,7 @@ def test_the_procfile_runs_as_deployed(services, tmp_path):
                                                         "keys": device_keys})
         assert answer.status_code == 201, answer.text
         ids = seed_due_nudges(plain_url, user_id)
-        while push_counts()["posts"] < 20:
-            time.sleep(0.05)
+        wait_until(lambda: push_counts()["posts"] >= 20, "the first pushes")
 
         # 4. SIGTERM both workers mid-run: each finishes what it holds and exits 0;
         #    nothing stays claimed. A worker started again sends the rest, each once.
@@ -281,8 +287,7 @@ def test_the_procfile_runs_as_deployed(services, tmp_path):
 
         writer = threading.Thread(target=keep_writing)
         writer.start()
-        while len(acked) < 10:
-            time.sleep(0.02)
+        wait_until(lambda: len(acked) >= 10 or not writer.is_alive(), "ten acknowledged writes")
         assert run.stop("web") == 0, run.running["web"].log.read_text()
         stop.set()
         writer.join(timeout=30)
