@@ -56,8 +56,9 @@ def timed_sends(service, devices, concurrency):
     data = payload("Ready for one more?", "One more application, no rush.", "/", "apply",
                    base_url="https://rebound.example")
     started = time.perf_counter()
-    outcomes = sender.map(lambda target: sender.send(target, data, "apply"), devices)
+    outcomes = [o for [o] in sender.send_batch([([target], data, "apply") for target in devices])]
     elapsed = time.perf_counter() - started
+    sender.close()
     assert [o.action for o in outcomes] == ["ok"] * len(devices), outcomes
     return elapsed
 
@@ -115,6 +116,7 @@ def time_dispatch(label, database_url, nudges, raw_rate):
             started = time.perf_counter()
             result = dispatcher.run_once(sender=sender_for(app))
             elapsed = time.perf_counter() - started
+            sender_for(app).close()
             db.engine.dispose()
         received = counts()
     assert result == {"sent": nudges}, result
