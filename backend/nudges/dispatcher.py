@@ -21,11 +21,13 @@
    again when its lease runs out.
 
 At most one batch is ever sent and not yet recorded, so a worker killed between
-sending and recording sends at most that batch again (at-least-once).
+sending and recording sends at most that batch again (at-least-once). The next
+batch is claimed while one is on the wire (claimed is not sent: a killed
+worker's claimed batch is only sent once, by whoever claims it after its lease).
 """
 import logging
-from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import and_, bindparam, or_, select, update
@@ -43,12 +45,15 @@ OVERDUE = timedelta(hours=12)
 MAX_TRIES = 5
 BACKOFF = timedelta(seconds=30)  # 30 s, 1 min, 2 min, 4 min between the five tries
 MAX_WAIT = timedelta(hours=1)  # no answer of a push service puts a nudge off longer
+# Nudges claimed, sent and recorded together. Bigger batches spread the fixed cost of a
+# round (two commits, the hand-over to the send loop) thinner; a worker killed between
+# sending and recording sends at most one batch again.
+BATCH = 500
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Claimed:
+class Claimed(NamedTuple):  # tuples: a batch makes hundreds, and they are cheaper to make
     id: object
     user_id: object
     kind: str
@@ -59,8 +64,7 @@ class Claimed:
     lease_until: object
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     id: object
     endpoint: str
     p256dh: str
@@ -79,20 +83,23 @@ def claim(now=None, limit=100, lease=LEASE):
     with db.engine.connect() as conn:
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Too late (or dismissed) is decided in SQL: no timestamps to read back per row.
+        late = or_(Nudge.due_at < now - OVERDUE, Nudge.dismissed_at.is_not(None)).label("late")
         query = (select(Nudge.id, Nudge.user_id, Nudge.kind, Nudge.title, Nudge.body, Nudge.url,
-                        Nudge.attempts, Nudge.due_at, Nudge.dismissed_at)
+                        Nudge.attempts, late)
                  .where(_claimable(now)).order_by(Nudge.due_at).limit(limit))
         if conn.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
         rows = conn.execute(query).all()
-        late = [r for r in rows if r.due_at < now - OVERDUE or r.dismissed_at is not None]
-        claimed = [r for r in rows if r not in late]
+        late = [r for r in rows if r.late]
+        claimed = [r for r in rows if not r.late]
         if claimed:
             conn.execute(update(Nudge).where(Nudge.id.in_([r.id for r in claimed]))
                          .values(lease_until=now + lease, attempts=Nudge.attempts + 1))
         conn.commit()
     _cancel(late, now)
-    return [Claimed(r.id, r.user_id, r.kind, r.title, r.body, r.url, r.attempts + 1, now + lease)
+    lease_until = now + lease
+    return [Claimed(r.id, r.user_id, r.kind, r.title, r.body, r.url, r.attempts + 1, lease_until)
             for r in claimed]
 
 
@@ -124,8 +131,14 @@ def deliver(batch, sender):
     the sender (several nudges at once, each nudge's devices side by side); no
     transaction is open here. Returns (nudge, [(target, outcome)]) in batch order,
     leaving out nudges whose lease ran short before their turn."""
+    return start_delivery(batch, sender)()
+
+
+def start_delivery(batch, sender):
+    """`deliver`, started: the sends run on the sender's loop while the caller goes
+    on; call the returned function for deliver's result."""
     if not batch:
-        return []
+        return list
     targets = _targets({n.user_id for n in batch})
     base_url = public_url(current_app.config)
     devices = [targets.get(n.user_id, ()) for n in batch]
@@ -134,9 +147,13 @@ def deliver(batch, sender):
     # A slow batch that outlives its leases starts no more sends: another worker may
     # claim those nudges now.
     deadline = min(n.lease_until for n in batch) - LEASE_MARGIN
-    results = sender.send_batch(messages, deadline)
-    return [(nudge, list(zip(to, outcomes)))
-            for nudge, to, outcomes in zip(batch, devices, results) if outcomes is not None]
+    sending = sender.start_batch(messages, deadline)
+
+    def delivered():
+        return [(nudge, list(zip(to, outcomes)))
+                for nudge, to, outcomes in zip(batch, devices, sending.result())
+                if outcomes is not None]
+    return delivered
 
 
 def settle(nudge, outcomes, now):
@@ -222,7 +239,7 @@ def _record_one_by_one(delivered, now, counts):
         counts[key] = counts.get(key, 0) + 1
 
 
-def run_once(now=None, batch_size=100, sender=None):
+def run_once(now=None, batch_size=BATCH, sender=None):
     """One worker round, the unit of work: send everything due now, batch by batch,
     committing each batch's results at once; returns {status: count}, where
     `error` counts nudges whose results could not be recorded (rolled back and
@@ -232,23 +249,30 @@ def run_once(now=None, batch_size=100, sender=None):
     # worker's batch waits before another worker claims it.
     lease = timedelta(seconds=current_app.config.get("NUDGES_LEASE_SECONDS", 120))
     counts = {}
-    while True:
-        batch = claim(now, batch_size, lease)
-        if not batch:
-            return counts
-        delivered = deliver(batch, sender)
-        if not delivered:
-            continue
-        recorded_at = now or utcnow()
+    batch = claim(now, batch_size, lease)
+    while batch:
+        delivered = start_delivery(batch, sender)
         try:
-            statuses = record_batch(delivered, recorded_at)
-            db.session.commit()
-        except Exception:  # find the bad one: each nudge on its own, as before batching
-            db.session.rollback()
-            log.warning("Recording a batch of %d nudges at once failed; one by one now",
-                        len(delivered), exc_info=True)
-            _record_one_by_one(delivered, recorded_at, counts)
-            continue
-        for status in statuses:
-            key = _key(status)
-            counts[key] = counts.get(key, 0) + 1
+            # While this batch is on the wire, claim the next one (claimed, not sent:
+            # a worker killed now sends this batch again, and the next one only once).
+            batch = claim(now, batch_size, lease)
+        finally:
+            _record(delivered(), now or utcnow(), counts)
+    return counts
+
+
+def _record(delivered, now, counts):
+    if not delivered:
+        return
+    try:
+        statuses = record_batch(delivered, now)
+        db.session.commit()
+    except Exception:  # find the bad one: each nudge on its own, as before batching
+        db.session.rollback()
+        log.warning("Recording a batch of %d nudges at once failed; one by one now",
+                    len(delivered), exc_info=True)
+        _record_one_by_one(delivered, now, counts)
+        return
+    for status in statuses:
+        key = _key(status)
+        counts[key] = counts.get(key, 0) + 1

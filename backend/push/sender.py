@@ -139,11 +139,17 @@ class PushSender:
         Each push service's name is looked up once per batch, here: every address
         must be public (or loopback with PUSH_ALLOW_HTTP), and the connections go
         to those addresses only, never following a redirect."""
+        return self.start_batch(messages, deadline).result()
+
+    def start_batch(self, messages, deadline=None):
+        """`send_batch` without waiting: the names are checked here, then the sends
+        run on the transport's loop; returns a concurrent.futures.Future of the
+        outcomes, so the caller can do other work meanwhile."""
         messages = [(subs, data.encode() if isinstance(data, str) else data,
                      _TOPIC_JUNK.sub("", topic)[:32])
                     for subs, data, topic in messages]
         routes = self._routes({s.endpoint for subs, _d, _t in messages for s in subs})
-        return self.transport.run(self._send_batch(messages, routes, deadline))
+        return self.transport.start(self._send_batch(messages, routes, deadline))
 
     def _routes(self, endpoints):
         """{endpoint: Route, or the Outcome it gets without a send}; each push

@@ -173,9 +173,9 @@ class PushTransport:
                                  name="rebound-push").start()
             return self._loop
 
-    def run(self, coroutine):
-        """Run `coroutine` on the transport's loop and wait for its result."""
-        return asyncio.run_coroutine_threadsafe(coroutine, self._running_loop()).result()
+    def start(self, coroutine):
+        """Run `coroutine` on the transport's loop; returns a concurrent.futures.Future."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self._running_loop())
 
     def close(self):
         """Close the pooled connections and stop the loop (a new one starts if used again)."""
