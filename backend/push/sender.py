@@ -12,6 +12,7 @@ the checked addresses), with an explicit timeout and a 24 h TTL (pywebpush's
 defaults are no timeout and a TTL of 0).
 """
 import asyncio
+import functools
 import json
 import logging
 import re
@@ -81,12 +82,17 @@ def payload(title, body, url, kind, nudge_id=None, *, base_url):
     return json.dumps({
         "web_push": 8030,
         "notification": {
-            "title": title, "body": body, "navigate": urljoin(base_url + "/", url),
+            "title": title, "body": body, "navigate": _navigate(base_url, url),
             "lang": "en", "tag": kind, "silent": False,
             "data": {"kind": kind, "nudge_id": nudge_id, "url": url},
         },
         "mutable": True,
     }, ensure_ascii=False)
+
+
+@functools.lru_cache(maxsize=256)  # a few app paths: the worker's batches join them again
+def _navigate(base_url, url):
+    return urljoin(base_url + "/", url)
 
 
 def public_url(config):
