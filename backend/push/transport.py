@@ -206,13 +206,18 @@ class PushTransport:
                 connection.close()
                 continue
             try:
-                answer = await connection.request(request)
+                return await self._exchange(key, connection, request)
             except ConnectionError:
                 continue  # the service closed it while it sat in the pool: a new one
-            self._keep(key, connection)
-            return answer
         connection = await self._connect(scheme, host, port, addresses)
-        answer = await connection.request(request)
+        return await self._exchange(key, connection, request)
+
+    async def _exchange(self, key, connection, request):
+        try:
+            answer = await connection.request(request)
+        except BaseException:  # a timeout (cancelled) or a broken answer: never reused
+            connection.close()
+            raise
         self._keep(key, connection)
         return answer
 

@@ -45,3 +45,28 @@ def test_an_answer_whose_end_is_not_certain_closes_the_connection(head):
 def test_a_garbled_head_is_a_protocol_error(head):
     with pytest.raises(ProtocolError):
         parse_head(head)
+
+
+def test_a_send_that_times_out_is_retried_later_and_its_connection_never_reused(monkeypatch):
+    from types import SimpleNamespace
+
+    from py_vapid import Vapid
+
+    from backend.push import sender as sending
+
+    from .fake_push_service import FakePushService
+
+    monkeypatch.setattr(sending, "TIMEOUT_SECONDS", 0.2)
+    vapid = Vapid()
+    vapid.generate_keys()
+    sender = sending.PushSender(vapid, "mailto:ops@example.org", allow_private=True)
+    with FakePushService() as service:
+        slow = service.device("slow")
+        device = SimpleNamespace(endpoint=slow.endpoint, **slow.subscription()["keys"])
+        service.delay = 1.0
+        assert sender.send(device, b'{"title": "Hi"}', "test").action == "retry"
+        assert all(c.closed for pool in sender.transport._idle.values() for c in pool)
+        service.delay = 0
+        assert sender.send(device, b'{"title": "Hi"}', "test").action == "ok"
+        assert service.arrivals == [("POST", slow.path)] * 2  # over a new connection
+    sender.close()
