@@ -4,9 +4,10 @@
 seq` in the writing transaction, which locks the user's counter row until
 commit, so one user's versions commit in order and a pull by cursor never
 skips a change. The write service, reconcile and the dispatcher all stamp
-rows through here.
+rows through here; the dispatcher takes a batch's versions with `lock_counters`
+and `bump_versions`, a few statements for the whole batch.
 """
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from .extensions import db
 from .models import VersionCounter, utcnow
@@ -34,3 +35,33 @@ def stamp(row, now=None):
     row.version = bump_version(row.user_id)
     row.updated_at = now or utcnow()
     return row
+
+
+def lock_counters(user_ids):
+    """Begin the writing transaction for these users: their counter rows locked in
+    one order (PostgreSQL, so two batches cannot deadlock), or the database's write
+    lock taken at once (SQLite's BEGIN IMMEDIATE). Call it first in a transaction."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif user_ids:
+        db.session.execute(select(VersionCounter.user_id)
+                           .where(VersionCounter.user_id.in_(list(user_ids)))
+                           .order_by(VersionCounter.user_id).with_for_update())
+
+
+def bump_versions(counts):
+    """Take `counts[user_id]` versions for each user at once; returns {user_id: the
+    last one taken} (that user's versions are the `counts[user_id]` up to it). One
+    statement for all users that take the same number."""
+    by_step, last = {}, {}
+    for user_id, n in counts.items():
+        if n:
+            by_step.setdefault(n, []).append(user_id)
+    for n, user_ids in by_step.items():
+        for user_id, seq in db.session.execute(
+                update(VersionCounter).where(VersionCounter.user_id.in_(user_ids))
+                .values(seq=VersionCounter.seq + n)
+                .returning(VersionCounter.user_id, VersionCounter.seq)):
+            last[user_id] = seq
+    return last

@@ -28,7 +28,7 @@ def run_once(no_sweep):
 @click.option("--sweep-every", default=300.0, show_default=True,
               help="Seconds between re-plans of every user.")
 @click.option("--no-sweep", is_flag=True, help="Only send what is due; never re-plan.")
-@click.option("--batch-size", default=100, show_default=True,
+@click.option("--batch-size", default=dispatcher.BATCH, show_default=True,
               help="Nudges claimed at a time (a killed worker's batch may be sent again).")
 def work(interval, sweep_every, no_sweep, batch_size):
     """Send due nudges every few seconds and re-plan everyone now and then, until SIGTERM."""

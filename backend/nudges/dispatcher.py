@@ -5,28 +5,39 @@
    writer at a time). A claim sets `lease_until` and counts an attempt; a nudge
    whose lease ran out (its worker died) is claimable again. Nudges more than
    12 h overdue, or dismissed before they went out, are cancelled instead.
-2. Send outside any transaction, to every active subscription of the user.
-3. Record each nudge's results in its own short transaction, taking a new
-   version so devices pull the change: delivered to at least one device (or no
-   device left to try) -> `sent` (it stays in the in-app inbox); only retryable
-   answers -> try again after exponential backoff or Retry-After (at most an
-   hour), whichever is longer; after 5 tries -> `failed`. One bad result cannot
-   keep the others from being recorded: an error recording a nudge is logged
-   and rolled back, and that nudge is claimed again when its lease runs out.
+2. Send outside any transaction, to every active subscription of the user (all
+   subscriptions of the batch loaded in one query; the sender sends the whole
+   batch side by side).
+3. Record the whole batch's results in one short transaction, in a handful of
+   statements whatever its size: the users' counters locked in one order and
+   bumped once each (one version per changed nudge), the subscriptions' and the
+   nudges' rows updated in bulk. Delivered to at least one device (or no device
+   left to try) -> `sent` (it stays in the in-app inbox); only retryable answers
+   -> try again after exponential backoff or Retry-After (at most an hour),
+   whichever is longer; after 5 tries -> `failed`. One bad result cannot keep
+   the others from being recorded: when the batch's transaction fails it is
+   rolled back and each nudge is recorded in its own transaction instead; an
+   error recording one is logged and rolled back, and that nudge is claimed
+   again when its lease runs out.
+
+At most one batch is ever sent and not yet recorded, so a worker killed between
+sending and recording sends at most that batch again (at-least-once). The next
+batch is claimed while one is on the wire (claimed is not sent: a killed
+worker's claimed batch is only sent once, by whoever claims it after its lease).
 """
 import logging
-from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 
 from ..extensions import db
 from ..models import Nudge, PushSubscription, utcnow
 from ..push import sender_for
 from ..push.sender import payload, public_url
 from ..services import push_subscriptions
-from ..versions import stamp
+from ..versions import bump_versions, lock_counters, stamp
 
 LEASE = timedelta(minutes=2)
 LEASE_MARGIN = timedelta(seconds=15)  # no send starts this close to the lease's end
@@ -34,12 +45,15 @@ OVERDUE = timedelta(hours=12)
 MAX_TRIES = 5
 BACKOFF = timedelta(seconds=30)  # 30 s, 1 min, 2 min, 4 min between the five tries
 MAX_WAIT = timedelta(hours=1)  # no answer of a push service puts a nudge off longer
+# Nudges claimed, sent and recorded together. Bigger batches spread the fixed cost of a
+# round (two commits, the hand-over to the send loop) thinner; a worker killed between
+# sending and recording sends at most one batch again.
+BATCH = 500
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Claimed:
+class Claimed(NamedTuple):  # tuples: a batch makes hundreds, and they are cheaper to make
     id: object
     user_id: object
     kind: str
@@ -50,8 +64,7 @@ class Claimed:
     lease_until: object
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     id: object
     endpoint: str
     p256dh: str
@@ -70,20 +83,23 @@ def claim(now=None, limit=100, lease=LEASE):
     with db.engine.connect() as conn:
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Too late (or dismissed) is decided in SQL: no timestamps to read back per row.
+        late = or_(Nudge.due_at < now - OVERDUE, Nudge.dismissed_at.is_not(None)).label("late")
         query = (select(Nudge.id, Nudge.user_id, Nudge.kind, Nudge.title, Nudge.body, Nudge.url,
-                        Nudge.attempts, Nudge.due_at, Nudge.dismissed_at)
+                        Nudge.attempts, late)
                  .where(_claimable(now)).order_by(Nudge.due_at).limit(limit))
         if conn.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
         rows = conn.execute(query).all()
-        late = [r for r in rows if r.due_at < now - OVERDUE or r.dismissed_at is not None]
-        claimed = [r for r in rows if r not in late]
+        late = [r for r in rows if r.late]
+        claimed = [r for r in rows if not r.late]
         if claimed:
             conn.execute(update(Nudge).where(Nudge.id.in_([r.id for r in claimed]))
                          .values(lease_until=now + lease, attempts=Nudge.attempts + 1))
         conn.commit()
     _cancel(late, now)
-    return [Claimed(r.id, r.user_id, r.kind, r.title, r.body, r.url, r.attempts + 1, now + lease)
+    lease_until = now + lease
+    return [Claimed(r.id, r.user_id, r.kind, r.title, r.body, r.url, r.attempts + 1, lease_until)
             for r in claimed]
 
 
@@ -99,40 +115,96 @@ def _cancel(rows, now):
 
 
 def _targets(user_ids):
-    rows = db.session.execute(select(PushSubscription).where(
-        PushSubscription.user_id.in_(user_ids), PushSubscription.disabled_at.is_(None))).scalars()
+    table = PushSubscription.__table__
+    rows = db.session.execute(select(table.c.user_id, table.c.id, table.c.endpoint,
+                                     table.c.p256dh, table.c.auth).where(
+        table.c.user_id.in_(list(user_ids)), table.c.disabled_at.is_(None)))
     targets = {}
-    for row in rows:
-        targets.setdefault(row.user_id, []).append(
-            Target(row.id, row.endpoint, row.p256dh, row.auth))
+    for user_id, *target in rows:
+        targets.setdefault(user_id, []).append(Target(*target))
     db.session.rollback()  # end the read: nothing is held open while we send
     return targets
 
 
 def deliver(batch, sender):
-    """Send each claimed nudge to its user's devices, several nudges at once (the
-    sender's pool) and each nudge's devices side by side; no transaction is open
-    here. Returns (nudge, outcomes) in batch order, leaving out nudges whose lease
-    ran short before their turn."""
-    targets = _targets({n.user_id for n in batch}) if batch else {}
-    base_url = public_url(current_app.config)  # read here: the sends run in other threads
+    """Send each claimed nudge to its user's devices: the whole batch in one call of
+    the sender (several nudges at once, each nudge's devices side by side); no
+    transaction is open here. Returns (nudge, [(target, outcome)]) in batch order,
+    leaving out nudges whose lease ran short before their turn."""
+    return start_delivery(batch, sender)()
 
-    def send(nudge):
-        if utcnow() >= nudge.lease_until - LEASE_MARGIN:
-            return None  # a slow batch outlived this lease: another worker may claim it now
-        data = payload(nudge.title, nudge.body, nudge.url, nudge.kind, str(nudge.id),
-                       base_url=base_url)
-        devices = targets.get(nudge.user_id, [])
-        # Side by side: the nudge takes as long as its slowest device, not their sum.
-        return list(zip(devices, sender.send_all(devices, data, nudge.kind)))
 
-    return [(nudge, outcomes) for nudge, outcomes in zip(batch, sender.map(send, batch))
-            if outcomes is not None]
+def start_delivery(batch, sender):
+    """`deliver`, started: the sends run on the sender's loop while the caller goes
+    on; call the returned function for deliver's result."""
+    if not batch:
+        return list
+    targets = _targets({n.user_id for n in batch})
+    base_url = public_url(current_app.config)
+    devices = [targets.get(n.user_id, ()) for n in batch]
+    messages = [(to, payload(n.title, n.body, n.url, n.kind, str(n.id), base_url=base_url),
+                 n.kind) for n, to in zip(batch, devices)]
+    # A slow batch that outlives its leases starts no more sends: another worker may
+    # claim those nudges now.
+    deadline = min(n.lease_until for n in batch) - LEASE_MARGIN
+    sending = sender.start_batch(messages, deadline)
+
+    def delivered():
+        return [(nudge, list(zip(to, outcomes)))
+                for nudge, to, outcomes in zip(batch, devices, sending.result())
+                if outcomes is not None]
+    return delivered
+
+
+def settle(nudge, outcomes, now):
+    """What the sends mean for the nudge: its new (status, sent_at, next_attempt_at)."""
+    actions = {outcome.action for _t, outcome in outcomes}
+    if "ok" in actions or "retry" not in actions:
+        return "sent", now, None
+    if nudge.attempts >= MAX_TRIES:
+        return "failed", None, None
+    waits = [timedelta(seconds=o.retry_after) for _t, o in outcomes if o.retry_after]
+    backoff = BACKOFF * 2 ** min(max(nudge.attempts - 1, 0), MAX_TRIES)
+    return "scheduled", None, now + min(max([backoff, *waits]), MAX_WAIT)
+
+
+def record_batch(delivered, now):
+    """Keep what a batch's sends taught us, in the current transaction (the caller
+    commits): a handful of statements for the whole batch. Returns each nudge's new
+    status (None when it was no longer scheduled), in order."""
+    lock_counters({nudge.user_id for nudge, _o in delivered})
+    push_subscriptions.record_many([pair for _n, outcomes in delivered for pair in outcomes],
+                                   now)
+    table = Nudge.__table__
+    live = set(db.session.execute(select(table.c.id).where(
+        table.c.id.in_([nudge.id for nudge, _o in delivered]),
+        table.c.status == "scheduled")).scalars())
+    changed = [(nudge, settle(nudge, outcomes, now)) for nudge, outcomes in delivered
+               if nudge.id in live]
+    counts = {}
+    for nudge, _settled in changed:
+        counts[nudge.user_id] = counts.get(nudge.user_id, 0) + 1
+    last = bump_versions(counts)
+    rows = []
+    for nudge, (status, sent_at, next_attempt_at) in reversed(changed):
+        version = last[nudge.user_id]
+        last[nudge.user_id] = version - 1
+        rows.append({"b_id": nudge.id, "b_status": status, "b_sent_at": sent_at,
+                     "b_next": next_attempt_at, "b_version": version, "b_now": now})
+    if rows:
+        db.session.execute(
+            update(table).where(table.c.id == bindparam("b_id")).values(
+                status=bindparam("b_status"), sent_at=bindparam("b_sent_at"),
+                next_attempt_at=bindparam("b_next"), lease_until=None,
+                version=bindparam("b_version"), updated_at=bindparam("b_now")), rows)
+    statuses = {nudge.id: settled[0] for nudge, settled in changed}
+    return [statuses.get(nudge.id) for nudge, _o in delivered]
 
 
 def record(nudge, outcomes, now=None):
-    """Keep what the sends taught us, about the subscriptions and the nudge (the
-    caller commits). Returns the nudge's new status, or None when it is no longer
+    """Keep what the sends taught us about one nudge, about the subscriptions and
+    the nudge (the caller commits): the fallback when a batch could not be
+    recorded at once. Returns the nudge's new status, or None when it is no longer
     scheduled (then only the subscriptions' bookkeeping is kept)."""
     now = now or utcnow()
     for target, outcome in outcomes:
@@ -142,23 +214,34 @@ def record(nudge, outcomes, now=None):
     row = db.session.get(Nudge, nudge.id)
     if row is None or row.status != "scheduled":
         return None
-    actions = {outcome.action for _t, outcome in outcomes}
-    if "ok" in actions or "retry" not in actions:
-        row.status, row.sent_at, row.next_attempt_at = "sent", now, None
-    elif nudge.attempts >= MAX_TRIES:
-        row.status, row.next_attempt_at = "failed", None
-    else:
-        waits = [timedelta(seconds=o.retry_after) for _t, o in outcomes if o.retry_after]
-        backoff = BACKOFF * 2 ** min(max(nudge.attempts - 1, 0), MAX_TRIES)
-        row.next_attempt_at = now + min(max([backoff, *waits]), MAX_WAIT)
+    row.status, sent_at, row.next_attempt_at = settle(nudge, outcomes, now)
+    if sent_at is not None:
+        row.sent_at = sent_at
     row.lease_until = None
     stamp(row, now)
     return row.status
 
 
-def run_once(now=None, batch_size=100, sender=None):
+def _key(status):
+    return "retry" if status == "scheduled" else status or "skipped"
+
+
+def _record_one_by_one(delivered, now, counts):
+    for nudge, outcomes in delivered:
+        try:
+            key = _key(record(nudge, outcomes, now))
+            db.session.commit()
+        except Exception:  # one nudge's bad result must not sink the rest of the batch
+            db.session.rollback()
+            log.exception("Recording nudge %s failed; it is tried again after its lease",
+                          nudge.id)
+            key = "error"
+        counts[key] = counts.get(key, 0) + 1
+
+
+def run_once(now=None, batch_size=BATCH, sender=None):
     """One worker round, the unit of work: send everything due now, batch by batch,
-    committing each nudge's results on their own; returns {status: count}, where
+    committing each batch's results at once; returns {status: count}, where
     `error` counts nudges whose results could not be recorded (rolled back and
     logged; their lease runs out and they are claimed again)."""
     sender = sender or sender_for(current_app)
@@ -166,18 +249,30 @@ def run_once(now=None, batch_size=100, sender=None):
     # worker's batch waits before another worker claims it.
     lease = timedelta(seconds=current_app.config.get("NUDGES_LEASE_SECONDS", 120))
     counts = {}
-    while True:
-        batch = claim(now, batch_size, lease)
-        if not batch:
-            return counts
-        for nudge, outcomes in deliver(batch, sender):
-            try:
-                status = record(nudge, outcomes, now)
-                db.session.commit()
-                key = "retry" if status == "scheduled" else status or "skipped"
-            except Exception:  # one nudge's bad result must not sink the rest of the batch
-                db.session.rollback()
-                log.exception("Recording nudge %s failed; it is tried again after its lease",
-                              nudge.id)
-                key = "error"
-            counts[key] = counts.get(key, 0) + 1
+    batch = claim(now, batch_size, lease)
+    while batch:
+        delivered = start_delivery(batch, sender)
+        try:
+            # While this batch is on the wire, claim the next one (claimed, not sent:
+            # a worker killed now sends this batch again, and the next one only once).
+            batch = claim(now, batch_size, lease)
+        finally:
+            _record(delivered(), now or utcnow(), counts)
+    return counts
+
+
+def _record(delivered, now, counts):
+    if not delivered:
+        return
+    try:
+        statuses = record_batch(delivered, now)
+        db.session.commit()
+    except Exception:  # find the bad one: each nudge on its own, as before batching
+        db.session.rollback()
+        log.warning("Recording a batch of %d nudges at once failed; one by one now",
+                    len(delivered), exc_info=True)
+        _record_one_by_one(delivered, now, counts)
+        return
+    for status in statuses:
+        key = _key(status)
+        counts[key] = counts.get(key, 0) + 1

@@ -1,36 +1,46 @@
-"""Sends one web push message with pywebpush (aes128gcm, VAPID), used by the web
-process (`POST /api/push/test`) and the nudge worker alike.
+"""Sends web push messages with pywebpush's encryption (aes128gcm, VAPID), used by
+the web process (`POST /api/push/test`) and the nudge worker alike.
 
-pywebpush has no HTTP timeout and a TTL of 0 by default, and it writes `aud`
-and `exp` into the claims dict it is given: so we pass a timeout and a 24 h
-TTL, and build a fresh claims dict for every push-service origin.
+One batch at a time: every push-service name of the batch is looked up and
+checked once (`endpoints.checked_addresses`) and pinned for its connections;
+each message is encrypted with one `WebPusher.encode` call; the VAPID header is
+signed once per push-service origin and reused while it is valid (pywebpush
+would sign one per send, and it writes `aud` and `exp` into the claims dict it
+is given, so each origin gets a fresh dict); the sends go out side by side over
+pooled keep-alive connections (`transport.py`: no redirects, no proxies, only
+the checked addresses), with an explicit timeout and a 24 h TTL (pywebpush's
+defaults are no timeout and a TTL of 0).
 """
+import asyncio
+import functools
 import json
 import logging
+import re
 import socket
-import threading
-from concurrent.futures import ThreadPoolExecutor
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
-import requests
-from pywebpush import WebPushException, webpush
+from pywebpush import WebPusher
 
-from .endpoints import MAX_PER_USER, AddressRefused, checked_addresses
-from .transport import PushSession, pinned
+from .endpoints import AddressRefused, checked_addresses
+from .transport import ProtocolError, PushTransport
 
 log = logging.getLogger(__name__)
 
 TTL_SECONDS = 24 * 60 * 60
 TIMEOUT_SECONDS = 10
 MAX_BODY = 140
-CONCURRENCY = 8  # nudges in flight at once; each send waits on the network, not the CPU
-# Each of those nudges sends to all of its user's devices side by side, so no device
-# ever waits for a thread: one slow endpoint costs a nudge one timeout, not one each.
-DEVICE_THREADS = CONCURRENCY * MAX_PER_USER
+CONCURRENCY = 32  # messages in flight at once; each waits on the network, not the CPU
+# Each of those messages goes to all of its user's devices side by side, so one slow
+# endpoint costs a nudge one timeout, not one each.
 MAX_RETRY_AFTER = 60 * 60  # a push service may ask us to wait, but never longer than an hour
+VAPID_LIFETIME = 12 * 60 * 60  # a VAPID token's `exp`, as pywebpush sets it (at most 24 h)
+VAPID_RENEW = 60 * 60  # sign a new one when less than this is left
+MAX_ORIGINS = 1000  # signed headers kept; subscriptions may name any public push service
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"  # `make run` (see public_url)
 
 
@@ -56,6 +66,9 @@ def classify(status, retry_after=None):
     return Outcome("disable", status)
 
 
+OK = Outcome("ok", 201)  # the usual answer, made once
+
+
 def payload(title, body, url, kind, nudge_id=None, *, base_url):
     """The push message, as JSON: a declarative push message (WebKit's "Meet
     Declarative Web Push", https://webkit.org/blog/16535/meet-declarative-web-push/),
@@ -69,12 +82,17 @@ def payload(title, body, url, kind, nudge_id=None, *, base_url):
     return json.dumps({
         "web_push": 8030,
         "notification": {
-            "title": title, "body": body, "navigate": urljoin(base_url + "/", url),
+            "title": title, "body": body, "navigate": _navigate(base_url, url),
             "lang": "en", "tag": kind, "silent": False,
             "data": {"kind": kind, "nudge_id": nudge_id, "url": url},
         },
         "mutable": True,
     }, ensure_ascii=False)
+
+
+@functools.lru_cache(maxsize=256)  # a few app paths: the worker's batches join them again
+def _navigate(base_url, url):
+    return urljoin(base_url + "/", url)
 
 
 def public_url(config):
@@ -92,91 +110,159 @@ def public_url(config):
 
 
 class PushSender:
-    """One Vapid key object, one pooled HTTP session and two thread pools (nudges,
-    and the devices of each nudge), reused for every send of the process."""
+    """One Vapid key object, its signed headers per origin, and one transport (an
+    event loop with pooled connections), reused for every send of the process."""
 
-    def __init__(self, vapid, subject, session=None, allow_private=False,
+    def __init__(self, vapid, subject, ssl_context=None, allow_private=False,
                  resolve=socket.getaddrinfo, concurrency=CONCURRENCY):
         self.vapid = vapid
         self.subject = subject
-        self.session = session or _pooled_session(concurrency * MAX_PER_USER)
+        self.transport = PushTransport(ssl_context)
         self.allow_private = allow_private  # PUSH_ALLOW_HTTP: loopback too (a local push service)
         self.resolve = resolve
         self.concurrency = concurrency
-        self._pools = {}
-        self._lock = threading.Lock()
+        self._headers = {}  # origin -> (Authorization header, renew after this time.time())
 
-    def _pool(self, name, size):
-        with self._lock:
-            if name not in self._pools:
-                self._pools[name] = ThreadPoolExecutor(size, thread_name_prefix=f"rebound-{name}")
-            return self._pools[name]
-
-    def map(self, work, items):
-        """`work(item)` for every item, up to `concurrency` at once; results in order."""
-        items = list(items)
-        if self.concurrency <= 1 or len(items) <= 1:
-            return [work(item) for item in items]
-        return list(self._pool("push", self.concurrency).map(work, items))
-
-    def send_all(self, subscriptions, data, topic):
-        """`send` to every subscription side by side (one user's devices); outcomes in
-        order. A pool of its own, so `map`'s workers may call this without waiting on
-        each other."""
-        subscriptions = list(subscriptions)
-        if self.concurrency <= 1 or len(subscriptions) <= 1:
-            return [self.send(s, data, topic) for s in subscriptions]
-        pool = self._pool("push-device", self.concurrency * MAX_PER_USER)
-        return list(pool.map(lambda s: self.send(s, data, topic), subscriptions))
+    def close(self):
+        """Close the pooled connections (the next send opens new ones)."""
+        self.transport.close()
 
     def send(self, subscription, data, topic):
-        """Send one message; returns the Outcome and never raises.
+        """Send one message; returns the Outcome and never raises."""
+        return self.send_all([subscription], data, topic)[0]
 
-        The name is looked up once, here: every address must be public (or
-        loopback with PUSH_ALLOW_HTTP), and the connection goes to those
-        addresses only (`transport.pinned`), never following a redirect."""
-        parts = urlsplit(subscription.endpoint)
+    def send_all(self, subscriptions, data, topic):
+        """`send` to every subscription side by side (one user's devices); outcomes in order."""
+        return self.send_batch([(list(subscriptions), data, topic)])[0]
+
+    def send_batch(self, messages, deadline=None):
+        """Send each message, (subscriptions, data, topic), to its subscriptions: up to
+        `concurrency` messages at once, each to all its subscriptions side by side.
+        Returns, per message, its outcomes in subscription order, or None for a
+        message not started because `deadline` (an aware datetime) had passed.
+        Never raises for what a push service does.
+
+        Each push service's name is looked up once per batch, here: every address
+        must be public (or loopback with PUSH_ALLOW_HTTP), and the connections go
+        to those addresses only, never following a redirect."""
+        return self.start_batch(messages, deadline).result()
+
+    def start_batch(self, messages, deadline=None):
+        """`send_batch` without waiting: the names are checked here, then the sends
+        run on the transport's loop; returns a concurrent.futures.Future of the
+        outcomes, so the caller can do other work meanwhile."""
+        messages = [(subs, data.encode() if isinstance(data, str) else data,
+                     _TOPIC_JUNK.sub("", topic)[:32])
+                    for subs, data, topic in messages]
+        routes = self._routes({s.endpoint for subs, _d, _t in messages for s in subs})
+        return self.transport.start(self._send_batch(messages, routes, deadline))
+
+    def _routes(self, endpoints):
+        """{endpoint: Route, or the Outcome it gets without a send}; each push
+        service's name looked up and checked once."""
+        by_origin, routes = {}, {}
+        for endpoint in endpoints:
+            try:
+                parts = urlsplit(endpoint)
+                port = parts.port or (443 if parts.scheme == "https" else 80)
+                target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            except (TypeError, ValueError):
+                routes[endpoint] = Outcome("disable")
+                continue
+            if not _PRINTABLE.fullmatch(target + parts.netloc):
+                routes[endpoint] = Outcome("disable")  # never written into a request
+                continue
+            origin = f"{parts.scheme}://{parts.netloc}"
+            if origin not in by_origin:
+                by_origin[origin] = self._check(endpoint, parts, port, origin)
+            route = by_origin[origin]
+            routes[endpoint] = route if isinstance(route, Outcome) else route._replace(
+                target=target)
+        return routes
+
+    def _check(self, endpoint, parts, port, origin):
         try:
-            addresses = checked_addresses(subscription.endpoint, self.resolve,
+            addresses = checked_addresses(endpoint, self.resolve,
                                           allow_loopback=self.allow_private)
         except AddressRefused as refused:
             log.warning("push endpoint refused at send time: %s", refused)
             return Outcome("disable")
         except (OSError, UnicodeError, ValueError):
             return classify(None)  # the name did not resolve now: try again later
-        origin = f"{parts.scheme}://{parts.netloc}"
-        claims = {"sub": self.subject, "aud": origin}  # fresh per call: pywebpush mutates it
-        info = {"endpoint": subscription.endpoint,
-                "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        return Route(origin, parts.scheme, parts.hostname, port, parts.netloc, addresses, "")
+
+    async def _send_batch(self, messages, routes, deadline):
+        results = [None] * len(messages)
+        turns = iter(range(len(messages)))
+
+        async def worker():
+            for n in turns:
+                if deadline is not None and datetime.now(timezone.utc) >= deadline:
+                    continue  # too late to start: left for whoever claims it next
+                subscriptions, data, topic = messages[n]
+                if len(subscriptions) == 1:
+                    results[n] = [await self._push(subscriptions[0], data, topic, routes)]
+                else:
+                    results[n] = list(await asyncio.gather(*(
+                        self._push(s, data, topic, routes) for s in subscriptions)))
+
+        await asyncio.gather(*(worker() for _ in range(min(self.concurrency, len(messages)))))
+        return results
+
+    async def _push(self, subscription, data, topic, routes):
+        route = routes[subscription.endpoint]
+        if isinstance(route, Outcome):
+            return route
         try:
-            with pinned(parts.hostname, port, addresses):
-                response = webpush(info, data, vapid_private_key=self.vapid, vapid_claims=claims,
-                                   ttl=TTL_SECONDS, timeout=TIMEOUT_SECONDS,
-                                   headers={"Urgency": "normal", "Topic": topic[:32]},
-                                   requests_session=self.session)
-            return classify(response.status_code)
-        except WebPushException as error:
-            response = error.response
-            if response is None:
-                return classify(None)
-            return classify(response.status_code, _retry_after(response))
-        except requests.RequestException:
-            return classify(None)  # timeouts and refused connections: try again later
+            body = WebPusher({"endpoint": subscription.endpoint,
+                              "keys": {"p256dh": subscription.p256dh,
+                                       "auth": subscription.auth}}).encode(data)["body"]
+            request = (f"POST {route.target} HTTP/1.1\r\nHost: {route.netloc}\r\n"
+                       f"Authorization: {self._vapid_header(route.origin)}\r\n"
+                       f"TTL: {TTL_SECONDS}\r\nContent-Encoding: aes128gcm\r\n"
+                       f"Urgency: normal\r\nTopic: {topic}\r\n"
+                       f"Content-Length: {len(body)}\r\n\r\n").encode("ascii") + body
+            async with asyncio.timeout(TIMEOUT_SECONDS):
+                status, headers = await self.transport.post(
+                    route.scheme, route.host, route.port, route.addresses, request)
+        except (OSError, TimeoutError, ProtocolError):
+            return classify(None)  # timeouts, refused connections, garbled answers: later
         except Exception:  # whatever a push service answers, it must never sink a batch
             log.exception("push send failed unexpectedly; trying again later")
             return classify(None)
+        if status == 201:
+            return OK
+        return classify(status, retry_after_seconds(headers.get("retry-after")))
+
+    def _vapid_header(self, origin):
+        """The VAPID Authorization header for `origin`, signed once and reused until
+        an hour before its `exp` (a fresh claims dict each time: pywebpush's rule)."""
+        now = time.time()
+        cached = self._headers.get(origin)
+        if cached is None or cached[1] <= now:
+            if len(self._headers) >= MAX_ORIGINS:
+                self._headers.clear()
+            claims = {"sub": self.subject, "aud": origin, "exp": int(now) + VAPID_LIFETIME}
+            cached = (self.vapid.sign(claims)["Authorization"],
+                      now + VAPID_LIFETIME - VAPID_RENEW)
+            self._headers[origin] = cached
+        return cached[0]
 
 
-def _pooled_session(connections):
-    """A session keeping up to `connections` connections per push service (one per
-    send that can be in flight), that never follows a redirect and connects only to
-    checked addresses."""
-    return PushSession(pool_connections=16, pool_maxsize=connections)
+class Route(NamedTuple):
+    """Where one endpoint's sends go: checked addresses and the request's target."""
+
+    origin: str
+    scheme: str
+    host: str
+    port: int
+    netloc: str
+    addresses: list
+    target: str
 
 
-def _retry_after(response):
-    return retry_after_seconds(response.headers.get("Retry-After"))
+_PRINTABLE = re.compile(r"[!-~]+")  # visible ASCII: nothing that could end a header line
+_TOPIC_JUNK = re.compile(r"[^A-Za-z0-9_-]")  # Topic is at most 32 base64url characters
 
 
 def retry_after_seconds(value, now=None):

@@ -12,7 +12,7 @@ of `last_success_at` and `created_at`), so one account cannot make every
 nudge cost hundreds of sends.
 """
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..exceptions import Conflict
@@ -90,3 +90,37 @@ def record(subscription, outcome):
             subscription.disabled_at = utcnow()
             current_app.logger.warning("Push subscription %s disabled after HTTP %s",
                                        subscription.id, outcome.status)
+
+
+def record_many(sent, now=None):
+    """`record` for a batch of sends, [(subscription, outcome)] (anything with `id`
+    and `endpoint`), in a handful of statements: failures counted (one per failed
+    send), a success resets the count, gone ones deleted by endpoint."""
+    now = now or utcnow()
+    ok, gone, failed, disabled = set(), set(), {}, {}
+    for subscription, outcome in sent:
+        if outcome.action == "ok":
+            ok.add(subscription.id)
+        elif outcome.action == "gone":
+            gone.add(subscription.endpoint)
+        else:
+            failed[subscription.id] = failed.get(subscription.id, 0) + 1
+            if outcome.action == "disable":
+                disabled[subscription.id] = outcome.status
+    table = PushSubscription.__table__
+    if failed:
+        db.session.execute(
+            update(table).where(table.c.id == bindparam("b_id"))
+            .values(failure_count=table.c.failure_count + bindparam("b_n")),
+            [{"b_id": id_, "b_n": n} for id_, n in failed.items()])
+    if disabled:
+        db.session.execute(update(table).where(table.c.id.in_(list(disabled)))
+                           .values(disabled_at=now))
+        for id_, status in disabled.items():
+            current_app.logger.warning("Push subscription %s disabled after HTTP %s",
+                                       id_, status)
+    if ok:
+        db.session.execute(update(table).where(table.c.id.in_(list(ok)))
+                           .values(last_success_at=now, failure_count=0))
+    if gone:
+        db.session.execute(delete(table).where(table.c.endpoint.in_(list(gone))))

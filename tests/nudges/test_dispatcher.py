@@ -247,3 +247,41 @@ def test_a_nudge_whose_lease_ran_out_before_its_turn_is_left_for_the_next_claim(
         db.session.remove()
     assert phone.received() == [] and nudge_of(nudge_id).status == "scheduled"
     assert run(app) == {"sent": 1}
+
+
+def statements_of_a_round(app, people, per_person, push_service):
+    """The SQL statements one dispatcher round runs for people × per_person due nudges."""
+    from sqlalchemy import event
+
+    for n, person in enumerate(people):
+        subscribe(person, push_service.device(f"p{len(people)}-{n}"))
+        for _ in range(per_person):
+            make_nudge(app, person.user["id"])
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+        def count(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert run(app) == {"sent": len(people) * per_person}
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+    return statements
+
+
+def test_a_batch_is_claimed_sent_and_recorded_in_as_many_statements_whatever_its_size(
+        app, push_service, nudge_of):
+    # Two people with a nudge each, then six people with three each: the same statements
+    # (claim, subscriptions, one counter bump per number of nudges a user has, the
+    # subscriptions' and nudges' rows in bulk), not two commits per nudge.
+    from tests.push.support import sign_up as sign_up_from_an_address_of_their_own
+
+    people = [sign_up_from_an_address_of_their_own(app) for _ in range(8)]
+    small = statements_of_a_round(app, people[:2], 1, push_service)
+    large = statements_of_a_round(app, people[2:], 3, push_service)
+    assert len(large) == len(small), (small, large)
+    assert sum("version_counters" in s and s.lstrip().upper().startswith("UPDATE")
+               for s in large) == 1

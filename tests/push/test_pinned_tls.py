@@ -15,7 +15,6 @@ from cryptography.x509.oid import NameOID
 from py_vapid import Vapid
 
 from backend.push.sender import PushSender
-from backend.push.transport import PushSession
 
 from .fake_push_service import FakePushService
 
@@ -65,9 +64,8 @@ def sender(certificate, monkeypatch):
 
     vapid = Vapid()
     vapid.generate_keys()
-    session = PushSession(pool_connections=2, pool_maxsize=2)
-    session.verify = str(certificate[0])  # trust the test's certificate, and only it
-    pusher = PushSender(vapid, "mailto:ops@example.org", session=session, resolve=resolve)
+    trusted = ssl.create_default_context(cafile=str(certificate[0]))  # the test's, and only it
+    pusher = PushSender(vapid, "mailto:ops@example.org", ssl_context=trusted, resolve=resolve)
     pusher.lookups = lookups
     return pusher
 

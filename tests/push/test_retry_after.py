@@ -91,14 +91,14 @@ def test_an_error_recording_one_nudge_is_logged_rolled_back_and_the_rest_recorde
         subscribe(person, device)
         ids.append(add_nudge(push_app, person))
     bad = ids[1]
-    stamp = dispatcher.stamp
+    settle = dispatcher.settle  # used by the batch's record and by each nudge's alike
 
-    def failing_stamp(row, now=None):
-        if row.id == bad:
+    def failing_settle(nudge, outcomes, now):
+        if nudge.id == bad:
             raise RuntimeError("the database said no")
-        return stamp(row, now)
+        return settle(nudge, outcomes, now)
 
-    monkeypatch.setattr(dispatcher, "stamp", failing_stamp)
+    monkeypatch.setattr(dispatcher, "settle", failing_settle)
     # The test run's in-process migrations (Alembic's fileConfig) disabled existing loggers.
     monkeypatch.setattr(logging.getLogger(dispatcher.__name__), "disabled", False)
     now = utcnow()
@@ -116,7 +116,7 @@ def test_an_error_recording_one_nudge_is_logged_rolled_back_and_the_rest_recorde
     assert rows[devices[0].endpoint].last_success_at and rows[devices[2].endpoint].last_success_at
 
     # When its lease runs out it is claimed again, like a nudge whose worker died.
-    monkeypatch.setattr(dispatcher, "stamp", stamp)
+    monkeypatch.setattr(dispatcher, "settle", settle)
     assert run(push_app, now + dispatcher.LEASE + timedelta(seconds=1)) == {"sent": 1}
     assert nudge_of(push_app, bad).status == "sent"
     assert len(devices[1].received()) == 2  # at least once: sent again after the failure
