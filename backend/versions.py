@@ -20,16 +20,6 @@ def bump_version(user_id):
         .values(seq=VersionCounter.seq + 1).returning(VersionCounter.seq)).scalar_one()
 
 
-def bump_versions(user_id, count):
-    """Take the user's next `count` versions in one statement: a range, oldest first."""
-    if count <= 0:
-        return range(0)
-    seq = db.session.execute(
-        update(VersionCounter).where(VersionCounter.user_id == user_id)
-        .values(seq=VersionCounter.seq + count).returning(VersionCounter.seq)).scalar_one()
-    return range(seq - count + 1, seq + 1)
-
-
 def stamp(row, now=None):
     """Give a changed row of a synced table its new version and `updated_at`."""
     row.version = bump_version(row.user_id)
@@ -65,3 +55,9 @@ def bump_versions(counts):
                 .returning(VersionCounter.user_id, VersionCounter.seq)):
             last[user_id] = seq
     return last
+
+
+def version_range(user_id, count):
+    """The user's next `count` versions, taken in one statement: a range, oldest first."""
+    last = bump_versions({user_id: count}).get(user_id)
+    return range(last - count + 1, last + 1) if last is not None else range(0)

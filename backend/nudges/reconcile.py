@@ -26,7 +26,7 @@ from ..extensions import db
 from ..models import (Application, Break, Checkin, Contact, Nudge, Outreach, Rejection,
                       User, VersionCounter, live, utcnow)
 from ..settings import settings_of
-from ..versions import bump_versions
+from ..versions import version_range
 from . import rules
 from .planner import Snapshot, plan
 from .texts import plain_again
@@ -236,7 +236,7 @@ def reconcile(user_id, now=None):
             row.title, row.body = plain_again(row.title, row.body)
             touched.append(row)
     # One version bump for all of it (not one per nudge), in the order written.
-    for row, version in zip([*new, *touched], bump_versions(user.id, len(new) + len(touched))):
+    for row, version in zip([*new, *touched], version_range(user.id, len(new) + len(touched))):
         row.version, row.updated_at = version, now
     db.session.add_all(new)
     db.session.flush()
