@@ -44,7 +44,7 @@ def work(interval, sweep_every, no_sweep, batch_size):
             if not no_sweep and time.monotonic() >= next_sweep:
                 reconcile.sweep()
                 next_sweep = time.monotonic() + sweep_every
-            counts = dispatcher.run_once(batch_size=batch_size)
+            counts = dispatcher.run_once(batch_size=batch_size, keep_going=lambda: not stop)
             if counts:
                 log.info("Nudges: %s", counts)
         except Exception:  # a bad round must not end the worker; the next one retries

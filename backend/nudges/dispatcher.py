@@ -103,6 +103,18 @@ def claim(now=None, limit=100, lease=LEASE):
             for r in claimed]
 
 
+def release(batch):
+    """Give back claimed, unsent nudges at once (a worker stopping): no lease to wait out,
+    and the attempt the claim counted is not counted."""
+    if not batch:
+        return
+    with db.engine.connect() as conn:
+        conn.execute(update(Nudge).where(Nudge.id.in_([c.id for c in batch]),
+                                         Nudge.status == "scheduled")
+                     .values(lease_until=None, attempts=Nudge.attempts - 1))
+        conn.commit()
+
+
 def _cancel(rows, now):
     """Cancel nudges too late to send (or dismissed before they went out), in one commit."""
     for r in rows:
@@ -239,11 +251,13 @@ def _record_one_by_one(delivered, now, counts):
         counts[key] = counts.get(key, 0) + 1
 
 
-def run_once(now=None, batch_size=BATCH, sender=None):
+def run_once(now=None, batch_size=BATCH, sender=None, keep_going=None):
     """One worker round, the unit of work: send everything due now, batch by batch,
     committing each batch's results at once; returns {status: count}, where
     `error` counts nudges whose results could not be recorded (rolled back and
-    logged; their lease runs out and they are claimed again)."""
+    logged; their lease runs out and they are claimed again). When `keep_going()`
+    turns false (SIGTERM), the round ends after the batch on the wire is recorded,
+    and the next, claimed but unsent, is released."""
     sender = sender or sender_for(current_app)
     # NUDGES_LEASE_SECONDS (default 120; more than LEASE_MARGIN): how long a dead
     # worker's batch waits before another worker claims it.
@@ -258,6 +272,9 @@ def run_once(now=None, batch_size=BATCH, sender=None):
             batch = claim(now, batch_size, lease)
         finally:
             _record(delivered(), now or utcnow(), counts)
+        if keep_going is not None and not keep_going():
+            release(batch)
+            break
     return counts
 
 

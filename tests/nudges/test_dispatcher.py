@@ -285,3 +285,23 @@ def test_a_batch_is_claimed_sent_and_recorded_in_as_many_statements_whatever_its
     assert len(large) == len(small), (small, large)
     assert sum("version_counters" in s and s.lstrip().upper().startswith("UPDATE")
                for s in large) == 1
+
+
+def test_a_stopping_round_records_the_batch_on_the_wire_and_gives_back_the_next(
+        app, signed_in, push_service, nudge_of):
+    subscribe(signed_in, push_service.device("phone"))
+    ids = [make_nudge(app, signed_in.user["id"], due_at=utcnow() - timedelta(minutes=n))
+           for n in range(6)]
+    with app.app_context():
+        try:
+            counts = dispatcher.run_once(batch_size=2, sender=sender_for(app),
+                                         keep_going=lambda: False)  # SIGTERM came
+        finally:
+            db.session.remove()
+    assert counts == {"sent": 2}
+    rows = [nudge_of(n) for n in ids]
+    assert sorted(r.status for r in rows) == ["scheduled"] * 4 + ["sent"] * 2
+    # the batch claimed while the first was on the wire is free at once, its attempt not counted
+    assert all(r.lease_until is None and r.attempts == 0 for r in rows if r.status == "scheduled")
+    assert run(app) == {"sent": 4}
+    assert len(push_service.messages) == 6
