@@ -1,9 +1,10 @@
-"""A fast serializer for pulled records.
+"""A fast serializer for records read back out of the database (already validated).
 
-marshmallow's dump costs far more than the rest of a sync pull (FACTS.md), so
-a pull selects only the columns the entity schema sends and converts each
-value with a plain function chosen once per field from the schema. A test
-checks that the result equals `entity.schema.dump(row)` for every entity.
+marshmallow's dump costs far more than the rest of a list or a sync pull (FACTS.md),
+so those select only the columns the entity schema sends and convert each value
+with a plain function chosen once per field from the schema: the schema stays the
+contract, only its dump is skipped. A test checks that the result equals
+`entity.schema.dump(row)` for every entity (tests/sync/test_serialize.py).
 """
 from datetime import timezone
 

@@ -12,10 +12,10 @@ from sqlalchemy import (bindparam, delete as sql_delete, literal, select, union_
 from ..exceptions import Invalid
 from ..extensions import db
 from ..models import AppliedMutation, VersionCounter, utcnow
+from ..schemas.serialize import RecordSerializer
 from ..services import records
 from ..services.entities import ENTITIES
 from .protocol import check_mutation, error_of, order_changes, plan_page
-from .serialize import RecordSerializer
 
 KEEP_APPLIED = timedelta(days=30)
 SERIALIZERS = {name: RecordSerializer(ent) for name, ent in ENTITIES.items()}
