@@ -1,11 +1,12 @@
 """API benchmark (not a test): what the hot paths cost under load, as ratios to health.
 
-The production profile under gunicorn with 2 workers (as the Procfile runs it, rate
+The production profile under gunicorn with 2 workers (the Procfile's web command, rate
 limits off with FLASK_RATELIMIT_ENABLED=false as for any load test), `wrk` as the load
 generator (`-t2 -c16`), on SQLite and PostgreSQL, each path in interleaved, repeated
-rounds (round 1: every path on SQLite, then on PostgreSQL; round 2; ...), so drift hits
-every path and both databases alike. Printed for each path: the median requests per
-second and the median of its per-round ratio to `GET /api/health` of the same round:
+rounds (round 1: every path on SQLite, then on PostgreSQL; round 2; ...), with a health
+run before and after every path. Printed for each path: the median requests per second,
+and the median over the rounds of its ratio to the mean of the two health runs around
+it (so a shared machine whose load drifts skews no path more than another):
 
 - `GET /api/rejections?page_size=50`: page 1 of an account of 100 full rejections
   (target >= 0.3 x health);
@@ -23,7 +24,7 @@ PostgreSQL: in a database of its own on BENCH_DATABASE_URL, else TEST_DATABASE_U
 postgresql://postgres@127.0.0.1:5432/postgres (dropped at the end; skipped with a note
 when the server does not answer).
 
-    .venv/bin/python bench/api_bench.py            # 3 rounds of 3 s a path: ~2 minutes
+    .venv/bin/python bench/api_bench.py            # 3 rounds of 2 s runs: ~3 minutes
     .venv/bin/python bench/api_bench.py --long     # 5 rounds of 10 s a path
     .venv/bin/python bench/api_bench.py --only sqlite
 
@@ -106,11 +107,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--long", action="store_true", help="5 rounds of 10 s a path")
     parser.add_argument("--rounds", type=int, help="rounds (default 3, --long 5)")
-    parser.add_argument("--seconds", type=int, help="seconds a path a round (3, --long 10)")
+    parser.add_argument("--seconds", type=int, help="seconds a run (default 2, --long 10)")
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     args = parser.parse_args()
     rounds = args.rounds or (5 if args.long else 3)
-    seconds = args.seconds or (10 if args.long else 3)
+    seconds = args.seconds or (10 if args.long else 2)
     wrk = shutil.which("wrk")
     if wrk is None:
         sys.exit("wrk is missing: sudo apt-get install -y wrk (Debian), or build it from "
@@ -124,10 +125,7 @@ def main():
             results = {server.label: {} for server in servers}
             for round_ in range(rounds):
                 for server in servers:
-                    for path, run in server.paths().items():
-                        rps = run_wrk(wrk, server, run, seconds)
-                        results[server.label].setdefault(path, []).append(rps)
-                    time.sleep(2)
+                    run_round(wrk, server, seconds, results[server.label])
                 print(f"round {round_ + 1} of {rounds} done", file=sys.stderr)
             for server in servers:
                 report(server, results[server.label])
@@ -141,22 +139,39 @@ def main():
           f"(target <= 50 ms)")
 
 
-def report(server, rps):
+def run_round(wrk, server, seconds, results):
+    """Health before and after every path: each path's ratio is to the mean of the two
+    health runs around it, so a machine whose load drifts skews no path more than
+    another."""
+    paths = server.paths()
+    health = paths.pop(HEALTH)
+    before = run_wrk(wrk, server, health, seconds)
+    results.setdefault(HEALTH, []).append(before)
+    for path, run in paths.items():
+        rps = run_wrk(wrk, server, run, seconds)
+        if path == UPSERT:
+            time.sleep(2)  # let the write burst settle before the health run after it
+        after = run_wrk(wrk, server, health, seconds)
+        results.setdefault(HEALTH, []).append(after)
+        results.setdefault(path, []).append(rps)
+        results.setdefault(("ratio", path), []).append(rps / ((before + after) / 2))
+        before = after
+
+
+def report(server, results):
     label = server.label
-    health = rps[HEALTH]
-    print(f"{label}: {HEALTH}: {statistics.median(health):,.0f} rps")
+    print(f"{label}: {HEALTH}: {statistics.median(results[HEALTH]):,.0f} rps")
     for path in (LIST, PULL, UPSERT):
-        ratio = statistics.median(r / h for r, h in zip(rps[path], health))
-        print(f"{label}: {path}: {statistics.median(rps[path]):,.0f} rps, "
+        ratio = statistics.median(results["ratio", path])
+        print(f"{label}: {path}: {statistics.median(results[path]):,.0f} rps, "
               f"{ratio:.2f} x health (target >= {TARGETS[path]})")
     # Time per request is 1 / rps: the deep account's page 1 against the small one's.
-    first = statistics.median(s / d for s, d in zip(rps[LIST], rps[DEEP_FIRST]))
-    print(f"{label}: page 1 of 50,000 records against page 1 of 100: "
-          f"{statistics.median(rps[DEEP_FIRST]):,.0f} rps, time ratio {first:.2f} "
-          f"(target <= 1.5)")
-    deep = statistics.median(s / d for s, d in zip(rps[LIST], rps[DEEP_PAGE]))
-    print(f"{label}: page 100 of 50,000 records against page 1 of 100: "
-          f"{statistics.median(rps[DEEP_PAGE]):,.0f} rps, time ratio {deep:.2f}")
+    for deep, name, target in ((DEEP_FIRST, "page 1", " (target <= 1.5)"),
+                               (DEEP_PAGE, "page 100", "")):
+        ratio = statistics.median(s / d for s, d in zip(results["ratio", LIST],
+                                                        results["ratio", deep]))
+        print(f"{label}: {name} of 50,000 records against page 1 of 100: "
+              f"{statistics.median(results[deep]):,.0f} rps, time ratio {ratio:.2f}{target}")
 
 
 def run_wrk(wrk, server, run, seconds):
@@ -220,8 +235,8 @@ class Server:
     def paths(self):
         small = f"{self.cookie_name}={self.small}"
         large = f"{self.cookie_name}={self.large}"
-        # The writes come last in a round (and a pause after them), so the reads never
-        # run in the wake of a write burst (SQLite's WAL, PostgreSQL's autovacuum).
+        # The writes come last in a round (and a pause after them), so no read runs in
+        # the wake of a write burst (SQLite's WAL, PostgreSQL's dead rows).
         return {HEALTH: ("/api/health", None, None),
                 LIST: ("/api/rejections?page_size=50", None, small),
                 PULL: ("/api/sync", self.scripts["pull"], small),
