@@ -20,7 +20,11 @@ def _text(value):
 
 
 def _moment(value):
-    return None if value is None else value.astimezone(timezone.utc).isoformat()
+    if value is None:
+        return None
+    if value.tzinfo is not timezone.utc:  # UTCDateTime already reads them back in UTC
+        value = value.astimezone(timezone.utc)
+    return value.isoformat()
 
 
 def _day(value):

@@ -102,7 +102,8 @@ def pull(user_id, cursor, limit, upper):
 
 def _pull_entity(connection, name, user_id, low, high):
     serializer = SERIALIZERS[name]
-    rows = connection.execute(PULLS[name], {"user_id": user_id, "low": low, "high": high})
+    # .all(): one fetchall, not a fetchone per row.
+    rows = connection.execute(PULLS[name], {"user_id": user_id, "low": low, "high": high}).all()
     id_at, version_at = 1 + serializer.names.index("id"), 1 + serializer.version_index
     return [{"entity": name, "id": str(row[id_at]), "version": row[version_at],
              "deleted": row[0] is not None,
