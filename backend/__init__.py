@@ -11,6 +11,7 @@ from .database import configure_engine
 from .errors import register_error_handlers
 from .extensions import compress, db, limiter, migrate
 from .frontend import blueprint as frontend
+from .json_provider import init_json
 from .nudges import reconcile
 from .security import register_security
 
@@ -29,6 +30,7 @@ def create_app(overrides=None):
 
 
 def register_extensions(app):
+    init_json(app)
     db.init_app(app)
     configure_engine(app)
     migrate.init_app(app, db, directory=MIGRATIONS)

@@ -7,11 +7,14 @@ import os
 import secrets
 from datetime import timedelta
 
+import orjson
+
 MAX_BODY_BYTES = 256 * 1024
 
 
 class Base:
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # JSON columns read back with orjson: ~5x faster than json.loads on every list and pull.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "json_deserializer": orjson.loads}
     MAX_CONTENT_LENGTH = MAX_BODY_BYTES
     JSON_SORT_KEYS = False
 

@@ -21,9 +21,20 @@ def _live(table, *columns):
                  sqlite_where=where, postgresql_where=where)
 
 
+def _list_order(table, *columns):
+    """The index of GET /api/<table>'s order (newest first: `columns`, then created_at
+    and id, all read backwards) over a user's live rows: page 1 reads 50 index entries,
+    not a sort of the whole account. Reconcile's range reads on the first column use it
+    too."""
+    where = text("deleted_at IS NULL")
+    return Index(f"ix_{table}_user_list", "user_id", *columns, "created_at", "id",
+                 sqlite_where=where, postgresql_where=where)
+
+
 class Application(SyncedMixin, db.Model):
     __tablename__ = "applications"
-    __table_args__ = _user_version_index("applications", _live("applications", "applied_on"),
+    __table_args__ = _user_version_index("applications",
+                                         _list_order("applications", "applied_on"),
                                          _live("applications", "status_changed_on"))
 
     company: Mapped[str] = mapped_column(String(200))
@@ -38,7 +49,8 @@ class Application(SyncedMixin, db.Model):
 
 class Rejection(SyncedMixin, db.Model):
     __tablename__ = "rejections"
-    __table_args__ = _user_version_index("rejections", _live("rejections", "received_on"),
+    __table_args__ = _user_version_index("rejections",
+                                         _list_order("rejections", "received_on"),
                                          _live("rejections", "feedback_requested_on"))
 
     company: Mapped[str] = mapped_column(String(200))
@@ -64,7 +76,7 @@ class Rejection(SyncedMixin, db.Model):
 class Break(SyncedMixin, db.Model):
     __tablename__ = "breaks"
     __table_args__ = _user_version_index(
-        "breaks", _live("breaks", "started_at"), _live("breaks", "ended_at"))
+        "breaks", _list_order("breaks", "started_at"), _live("breaks", "ended_at"))
 
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     planned_end_on: Mapped[date | None] = mapped_column(Date)
@@ -77,7 +89,7 @@ class Break(SyncedMixin, db.Model):
 
 class Contact(SyncedMixin, db.Model):
     __tablename__ = "contacts"
-    __table_args__ = _user_version_index("contacts")
+    __table_args__ = _user_version_index("contacts", _list_order("contacts"))
 
     name: Mapped[str] = mapped_column(String(200))
     relationship: Mapped[str | None] = mapped_column(String(20))
@@ -89,7 +101,7 @@ class Contact(SyncedMixin, db.Model):
 
 class Checkin(SyncedMixin, db.Model):
     __tablename__ = "checkins"
-    __table_args__ = _user_version_index("checkins", _live("checkins", "at"))
+    __table_args__ = _user_version_index("checkins", _list_order("checkins", "at"))
 
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     mood: Mapped[int] = mapped_column(Integer)
@@ -100,7 +112,7 @@ class Checkin(SyncedMixin, db.Model):
 class Outreach(SyncedMixin, db.Model):
     __tablename__ = "outreach"
     __table_args__ = _user_version_index(
-        "outreach", _live("outreach", "at"), _live("outreach", "contact_id", "at"))
+        "outreach", _list_order("outreach", "at"), _live("outreach", "contact_id", "at"))
 
     contact_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("contacts.id", ondelete="CASCADE"))
@@ -119,6 +131,7 @@ class Nudge(SyncedMixin, db.Model):
         Index("ix_nudges_status_due", "status", "due_at"),
         # Reconcile reads a user's scheduled nudges and those sent in the last weeks.
         Index("ix_nudges_user_status_sent", "user_id", "status", "sent_at"),
+        _list_order("nudges", "due_at"),
         # One row per planned nudge and user: reconcile reuses it (nudges are never tombstoned).
         Index("uq_nudges_user_dedupe", "user_id", "dedupe_key", unique=True),
     )

@@ -1,7 +1,6 @@
 """Multi-device sync (SPEC §5; the protocol is written down in docs/sync.md).
 
 - protocol.py: request/response schemas, per-mutation checks, change ordering (pure)
-- serialize.py: a fast serializer for pulled records (equals the entity schemas' dump)
 - service.py: apply mutations through services.records, then pull by cursor
 - api.py: the POST /api/sync blueprint
 """

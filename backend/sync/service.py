@@ -12,10 +12,10 @@ from sqlalchemy import (bindparam, delete as sql_delete, literal, select, union_
 from ..exceptions import Invalid
 from ..extensions import db
 from ..models import AppliedMutation, VersionCounter, utcnow
+from ..schemas.serialize import RecordSerializer
 from ..services import records
 from ..services.entities import ENTITIES
 from .protocol import check_mutation, error_of, order_changes, plan_page
-from .serialize import RecordSerializer
 
 KEEP_APPLIED = timedelta(days=30)
 SERIALIZERS = {name: RecordSerializer(ent) for name, ent in ENTITIES.items()}
@@ -102,7 +102,8 @@ def pull(user_id, cursor, limit, upper):
 
 def _pull_entity(connection, name, user_id, low, high):
     serializer = SERIALIZERS[name]
-    rows = connection.execute(PULLS[name], {"user_id": user_id, "low": low, "high": high})
+    # .all(): one fetchall, not a fetchone per row.
+    rows = connection.execute(PULLS[name], {"user_id": user_id, "low": low, "high": high}).all()
     id_at, version_at = 1 + serializer.names.index("id"), 1 + serializer.version_index
     return [{"entity": name, "id": str(row[id_at]), "version": row[version_at],
              "deleted": row[0] is not None,
