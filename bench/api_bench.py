@@ -12,8 +12,12 @@ it (so a shared machine whose load drifts skews no path more than another):
   (target >= 0.3 x health);
 - `POST /api/sync` pull of 100 changes (the same account from a null cursor;
   target >= 0.25);
-- `POST /api/sync` one upsert + pull: a check-in edited by one of 16 users in turn, then
-  the pull from the cursor before the run (planning on, as in production; target >= 0.12);
+- `POST /api/sync` one upsert + pull: a check-in's mood and note edited by one of 16
+  users in turn, then the pull from the cursor before the run (planning on, as in
+  production, but no rule reads those fields, so this write does not re-plan;
+  target >= 0.12);
+- `POST /api/sync` one upsert that re-plans + pull: the same with a rejection's lessons,
+  which the reflect rule reads, so every write runs reconcile (same target);
 - page 1 of an account of 50,000 rejections against page 1 of the 100 (time ratio,
   target <= 1.5), and page 100 of the 50,000 (for information: what an offset costs).
 
@@ -58,12 +62,13 @@ LARGE = 50_000
 SMALL = 100
 WRITERS = 16
 SECRET = "api-bench-" + uuid.uuid4().hex
-HEALTH, LIST, PULL, UPSERT, DEEP_FIRST, DEEP_PAGE = (
+HEALTH, LIST, PULL, UPSERT, REPLAN, DEEP_FIRST, DEEP_PAGE = (
     "GET /api/health", "GET /api/rejections?page_size=50 (50 full records)",
     "POST /api/sync pull of 100 changes", "POST /api/sync one upsert + pull",
+    "POST /api/sync one upsert that re-plans + pull",
     "GET /api/rejections?page_size=50 of 50,000 records",
     "GET /api/rejections?page=100&page_size=50 of 50,000 records")
-TARGETS = {LIST: 0.3, PULL: 0.25, UPSERT: 0.12}
+TARGETS = {LIST: 0.3, PULL: 0.25, UPSERT: 0.12, REPLAN: 0.12}
 
 # One upsert + pull: each request takes the next writer (its cookie, record and cursor)
 # and a fresh mutation id, so every request is applied, none skipped as a retry.
@@ -94,6 +99,11 @@ function request()
     ["Content-Type"] = "application/json", ["X-Requested-With"] = "rebound"}, body)
 end
 """
+# The same, on a field a rule reads: each write re-plans the user's nudges.
+REPLAN_LUA = UPSERT_LUA.replace('"entity": "checkins"', '"entity": "rejections"').replace(
+    "w[2]", "w[4]").replace(
+    """'", "fields": {"mood": ' .. math.random(1, 5) .. ', "note": "A steadier day."}}]}'""",
+    """'", "fields": {"lessons": "Ask about the team ' .. hex(6) .. '."}}]}'""")
 
 POST_LUA = """
 wrk.method = "POST"
@@ -149,7 +159,7 @@ def run_round(wrk, server, seconds, results):
     results.setdefault(HEALTH, []).append(before)
     for path, run in paths.items():
         rps = run_wrk(wrk, server, run, seconds)
-        if path == UPSERT:
+        if path in (UPSERT, REPLAN):
             time.sleep(2)  # let the write burst settle before the health run after it
         after = run_wrk(wrk, server, health, seconds)
         results.setdefault(HEALTH, []).append(after)
@@ -161,7 +171,7 @@ def run_round(wrk, server, seconds, results):
 def report(server, results):
     label = server.label
     print(f"{label}: {HEALTH}: {statistics.median(results[HEALTH]):,.0f} rps")
-    for path in (LIST, PULL, UPSERT):
+    for path in (LIST, PULL, UPSERT, REPLAN):
         ratio = statistics.median(results["ratio", path])
         print(f"{label}: {path}: {statistics.median(results[path]):,.0f} rps, "
               f"{ratio:.2f} x health (target >= {TARGETS[path]})")
@@ -226,11 +236,14 @@ class Server:
         with open(pull, "w") as f:
             f.write(POST_LUA % '{"cursor": null, "mutations": []}')
         upsert = os.path.join(self.folder, f"{self.label}-upsert.lua")
+        listed = ", ".join(f'{{"{self.cookie_name}={cookie}", "{record}", {cursor}, "{rejection}"}}'
+                           for cookie, record, cursor, rejection in writers)
         with open(upsert, "w") as f:
-            f.write(UPSERT_LUA % ", ".join(
-                f'{{"{self.cookie_name}={cookie}", "{record}", {cursor}}}'
-                for cookie, record, cursor in writers))
-        self.scripts = {"pull": pull, "upsert": upsert}
+            f.write(UPSERT_LUA % listed)
+        replan = os.path.join(self.folder, f"{self.label}-replan.lua")
+        with open(replan, "w") as f:
+            f.write(REPLAN_LUA % listed)
+        self.scripts = {"pull": pull, "upsert": upsert, "replan": replan}
 
     def paths(self):
         small = f"{self.cookie_name}={self.small}"
@@ -242,7 +255,8 @@ class Server:
                 PULL: ("/api/sync", self.scripts["pull"], small),
                 DEEP_FIRST: ("/api/rejections?page_size=50", None, large),
                 DEEP_PAGE: ("/api/rejections?page=100&page_size=50", None, large),
-                UPSERT: ("/api/sync", self.scripts["upsert"], None)}
+                UPSERT: ("/api/sync", self.scripts["upsert"], None),
+                REPLAN: ("/api/sync", self.scripts["replan"], None)}
 
     def start(self):
         gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
@@ -347,13 +361,14 @@ def seed_user(app, count, name):
 
 
 def seed_writer(app, n):
-    """A user with 10 rejections and one check-in, which the upsert run edits; returns
-    (cookie, check-in id, cursor after the seed)."""
+    """A user with 10 rejections and one check-in, which the upsert runs edit; returns
+    (cookie, check-in id, cursor after the seed, the newest rejection's id)."""
     user_id, cookie = new_user(app, f"writer{n}")
     now = datetime.now(timezone.utc)
     record = uuid.uuid4()
+    rejections = [uuid.uuid4() for _ in range(10)]
     db.session.execute(insert(Rejection), [{
-        "id": uuid.uuid4(), "user_id": user_id, "version": v, "created_at": now,
+        "id": rejections[v - 1], "user_id": user_id, "version": v, "created_at": now,
         "updated_at": now, "company": f"Company {v}", "received_on": now.date() - timedelta(v),
         "mood": 3, "emotions": [], "thinking_traps": [], "feedback_status": "not_requested"}
         for v in range(1, 11)])
@@ -363,7 +378,7 @@ def seed_writer(app, n):
     db.session.execute(update(VersionCounter).where(VersionCounter.user_id == user_id)
                        .values(seq=11))
     db.session.commit()
-    return cookie, record, 11
+    return cookie, record, 11, rejections[0]
 
 
 def cookie_for(app, token):
