@@ -56,6 +56,14 @@ class Device:
                 for path, _headers, body in self.service.messages if path == self.path]
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: more senders at once than that
+    # wait for a SYN retry (about a second) or are refused, which is the fake's
+    # limit, not the sender's.
+    request_queue_size = 256
+    daemon_threads = True
+
+
 class FakePushService:
     def __init__(self, host="127.0.0.1", port=0, tls=None):
         """`tls`: an ssl.SSLContext to serve https with (a test's own certificate)."""
@@ -111,7 +119,7 @@ class FakePushService:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer((host, port), Handler)
+        self.server = _Server((host, port), Handler)
         if tls is not None:
             self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
