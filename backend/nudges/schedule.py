@@ -4,7 +4,7 @@ Plain functions on aware datetimes; every local time is in the user's zone, so a
 day is a calendar day there and "the same time next day" survives a DST change.
 """
 from bisect import bisect_left, bisect_right
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
 
 SPACING = timedelta(hours=2)
 WEEK = timedelta(days=7)
@@ -25,9 +25,13 @@ def quiet_end(moment, tz, start, end):
     """The end of the quiet hours `moment` falls in, or None outside them."""
     if start == end:
         return None
+    return _quiet_end(moment, tz, parse_hhmm(start), parse_hhmm(end))
+
+
+def _quiet_end(moment, tz, start, end):
+    """quiet_end with the clocks already parsed, as (hour, minute), and different."""
     local = moment.astimezone(tz)
     clock = (local.hour, local.minute)
-    start, end = parse_hhmm(start), parse_hhmm(end)
     if start < end:  # e.g. 13:00-15:00, inside one day
         quiet, end_day = start <= clock < end, local.date()
     else:            # e.g. 21:00-08:00, across midnight
@@ -47,7 +51,11 @@ def _count(taken, start, end):
 
 
 def too_close(moment, taken):
-    """The latest taken moment within 2 hours of `moment`, or None (`taken` sorted)."""
+    """The latest taken moment within 2 hours of `moment`, or None (`taken` sorted).
+
+    Two hours of real time: the arithmetic is in UTC. On a zone-aware moment it would be
+    wall-clock time, five hours wide across a fall-back, and could step back."""
+    moment = moment.astimezone(timezone.utc)
     lo, hi = bisect_right(taken, moment - SPACING), bisect_left(taken, moment + SPACING)
     return taken[hi - 1] if hi > lo else None
 
@@ -74,18 +82,21 @@ def place(moment, taken, tz, limits):
     per_day, per_week = limits["max_nudges_per_day"], limits["max_nudges_per_week"]
     if per_day < 1 or per_week < 1:
         return None
+    # Parsed once: a placement may step through a month of days.
+    quiet = (parse_hhmm(limits["quiet_start"]), parse_hhmm(limits["quiet_end"]))
+    if quiet[0] == quiet[1]:
+        quiet = None
     start = moment
     while moment - start <= HORIZON:
-        end = quiet_end(moment, tz, limits["quiet_start"], limits["quiet_end"])
-        if end is not None:
-            moment = end
-            continue
-        near = too_close(moment, taken)
-        if near is not None:
-            moment = near + SPACING
-            continue
-        if day_full(moment, taken, tz, per_day) or week_full(moment, taken, per_week):
-            moment = next_day_same_time(moment, tz)
-            continue
-        return moment
+        end = _quiet_end(moment, tz, *quiet) if quiet else None
+        if end is None:
+            near = too_close(moment, taken)
+            if near is not None:
+                end = near.astimezone(timezone.utc) + SPACING
+            elif day_full(moment, taken, tz, per_day) or week_full(moment, taken, per_week):
+                end = next_day_same_time(moment, tz)
+            else:
+                return moment
+        # Every step moves on in real time (a step back across a DST change would loop).
+        moment = end if end > moment else moment + timedelta(minutes=1)
     return None
