@@ -7,11 +7,10 @@
 import * as store from './store.js';
 import { unreadCount } from './nudges.js';
 import * as sync from './sync.js';
+import { serially } from './router.js';
 
 export function startBell(link) {
   const badge = link.querySelector('.badge');
-  let busy = false;
-  let again = false;
   const draw = async () => {
     const n = unreadCount(await store.list('nudges'));
     badge.textContent = n > 9 ? '9+' : String(n);
@@ -19,21 +18,7 @@ export function startBell(link) {
     link.setAttribute('aria-label', n === 0 ? 'Reminders' : `Reminders, ${n} unread`);
   };
   // One count at a time; a change during a count gives one more after it.
-  const update = async () => {
-    if (busy) {
-      again = true;
-      return;
-    }
-    busy = true;
-    try {
-      do {
-        again = false;
-        await draw();
-      } while (again);
-    } finally {
-      busy = false;
-    }
-  };
+  const update = serially(draw);
   store.events.addEventListener('change', (e) => {
     const entity = e.detail?.entity;
     if (!entity || entity === 'nudges') update();

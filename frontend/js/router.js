@@ -116,17 +116,13 @@ export async function render() {
   first = false;
 }
 
-// ctx.watch(entities, draw): runs `draw` now and again whenever a record of
-// one of `entities` (a name or a list) changes in the store, or the store is
-// wiped, until the screen is left. Resolves after the first draw. Draws never
-// overlap: a change during a draw gives one more draw after it, so the last
-// one always reads the latest data.
-function watch(entities, draw, cleanups) {
-  const names = [].concat(entities);
-  let live = true;
+// `fn` made one-at-a-time: a call while it runs gives one more run after it (not
+// one per call), so the last run always sees the latest data; `alive()` false
+// drops the run still owed.
+export function serially(fn, alive = () => true) {
   let busy = false;
   let again = false;
-  const run = async () => {
+  return async () => {
     if (busy) {
       again = true;
       return;
@@ -135,12 +131,23 @@ function watch(entities, draw, cleanups) {
     try {
       do {
         again = false;
-        await draw();
-      } while (again && live);
+        await fn();
+      } while (again && alive());
     } finally {
       busy = false;
     }
   };
+}
+
+// ctx.watch(entities, draw): runs `draw` now and again whenever a record of
+// one of `entities` (a name or a list) changes in the store, or the store is
+// wiped, until the screen is left. Resolves after the first draw. Draws never
+// overlap: a change during a draw gives one more draw after it, so the last
+// one always reads the latest data.
+function watch(entities, draw, cleanups) {
+  const names = [].concat(entities);
+  let live = true;
+  const run = serially(draw, () => live);
   const onChange = (e) => {
     const entity = e.detail?.entity;
     if (live && (!entity || names.includes(entity))) run();
