@@ -154,7 +154,7 @@ export function debounce(fn, ms) {
   };
   wrapped.flush = (...args) => {
     clearTimeout(t);
-    fn(...args);
+    return fn(...args);
   };
   return wrapped;
 }

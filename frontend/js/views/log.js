@@ -59,13 +59,14 @@ export async function logView(ctx) {
   const started = (d = typed()) => Boolean(d.company.trim() || d.role.trim() || d.stage || d.mood
     || d.emotions.length || d.feelings.trim());
 
-  const keepDraft = debounce(() => {
+  const keepDraft = debounce(async () => {
     if (finished) return;
     const draft = typed();
-    store.setMeta(DRAFT, started(draft) ? { ...draft, step: index, saved_at: new Date().toISOString() } : null);
+    await store.setMeta(DRAFT, started(draft) ? { ...draft, step: index, saved_at: new Date().toISOString() } : null);
   }, 300);
+  // Typing is written a moment after it pauses; a choice (a chip, the date) at once.
   box.addEventListener('input', () => keepDraft());
-  box.addEventListener('change', () => keepDraft());
+  box.addEventListener('change', () => keepDraft.flush());
 
   const fill = (d) => {
     company.input.value = d.company ?? '';
@@ -158,11 +159,15 @@ export async function logView(ctx) {
   // A tap on a tab or a link asks before leaving a half-filled log (the
   // draft is kept either way). Closing or reloading the page does not ask:
   // the draft is written as the page goes, and offered back on return.
-  ctx.beforeLeave(() => finished || !started() || ask({
-    title: 'Leave this log for now?',
-    body: 'What you’ve typed stays on this device as a draft. It will be here when you come back.',
-    confirm: 'Leave', cancel: 'Keep going',
-  }));
+  ctx.beforeLeave(async () => {
+    const leave = finished || !started() || await ask({
+      title: 'Leave this log for now?',
+      body: 'What you’ve typed stays on this device as a draft. It will be here when you come back.',
+      confirm: 'Leave', cancel: 'Keep going',
+    });
+    if (leave) await keepDraft.flush(); // written before the address changes
+    return leave;
+  });
   const onHide = () => keepDraft.flush();
   addEventListener('pagehide', onHide);
   ctx.onCleanup(() => {
