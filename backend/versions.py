@@ -6,18 +6,28 @@ commit, so one user's versions commit in order and a pull by cursor never
 skips a change. The write service, reconcile and the dispatcher all stamp
 rows through here; the dispatcher takes a batch's versions with `lock_counters`
 and `bump_versions`, a few statements for the whole batch.
+
+The statements are built once, on the table: building an ORM update per call (and
+syncing the session with it) cost ten times what running it does, on every write.
 """
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from .extensions import db
 from .models import VersionCounter, utcnow
 
+_COUNTERS = VersionCounter.__table__
+_BUMP = (update(_COUNTERS).where(_COUNTERS.c.user_id == bindparam("owner"))
+         .values(seq=_COUNTERS.c.seq + bindparam("step")).returning(_COUNTERS.c.seq))
+_BUMP_MANY = (update(_COUNTERS).where(_COUNTERS.c.user_id.in_(bindparam("owners",
+                                                                        expanding=True)))
+              .values(seq=_COUNTERS.c.seq + bindparam("step"))
+              .returning(_COUNTERS.c.user_id, _COUNTERS.c.seq))
+
 
 def bump_version(user_id):
     """Take the user's next version; locks their counter row until commit."""
-    return db.session.execute(
-        update(VersionCounter).where(VersionCounter.user_id == user_id)
-        .values(seq=VersionCounter.seq + 1).returning(VersionCounter.seq)).scalar_one()
+    return db.session.connection().execute(
+        _BUMP, {"owner": user_id, "step": 1}).scalar_one()
 
 
 def stamp(row, now=None):
@@ -48,11 +58,9 @@ def bump_versions(counts):
     for user_id, n in counts.items():
         if n:
             by_step.setdefault(n, []).append(user_id)
+    connection = db.session.connection()
     for n, user_ids in by_step.items():
-        for user_id, seq in db.session.execute(
-                update(VersionCounter).where(VersionCounter.user_id.in_(user_ids))
-                .values(seq=VersionCounter.seq + n)
-                .returning(VersionCounter.user_id, VersionCounter.seq)):
+        for user_id, seq in connection.execute(_BUMP_MANY, {"owners": user_ids, "step": n}):
             last[user_id] = seq
     return last
 

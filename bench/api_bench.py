@@ -186,7 +186,7 @@ def report(server, results):
 
 def run_wrk(wrk, server, run, seconds):
     path, script, cookie = run
-    command = [wrk, "-t2", "-c16", f"-d{seconds}s", "--latency"]
+    command = [wrk, *os.environ.get("WRK_TC", "-t2 -c16").split(), f"-d{seconds}s", "--latency"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     if script:

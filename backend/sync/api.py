@@ -7,7 +7,7 @@ from ..exceptions import Invalid
 from ..extensions import db
 from ..schemas import ErrorSchema
 from .protocol import SyncRequestSchema, SyncResponseSchema
-from .service import sync
+from .service import pull_since, push
 
 blp = Blueprint("sync", __name__, url_prefix="/api/sync",
                 description="Multi-device sync: push mutations, pull changes (docs/sync.md)")
@@ -24,8 +24,11 @@ def post_sync(body):
     if not isinstance(request.get_json(silent=True), dict):
         # webargs lets an empty or null body through as {}; it is not an object.
         raise Invalid(fields={"_schema": ["The body must be a JSON object."]})
-    result = sync(current_user._get_current_object(), body["cursor"], body["limit"],
-                  body["mutations"])
-    db.session.commit()  # one sync call, one unit of work
+    user = current_user._get_current_object()
+    user_id = user.id  # read before the commit expires the user
+    applied, rejected = push(user, body["cursor"], body["mutations"])
+    db.session.commit()  # the writes are one unit of work; the pull reads what committed
+    result = {"applied": applied, "rejected": rejected,
+              **pull_since(user_id, body["cursor"], body["limit"])}
     # Already plain JSON data (fast serializer): skip a second marshmallow dump.
     return jsonify(result)

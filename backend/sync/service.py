@@ -1,12 +1,12 @@
 """The sync service: apply a request's mutations in order, then pull (SPEC §5).
 
 Writes go through services.records, the one write service REST uses too, so
-both bump versions the same way. The caller gets plain dicts back and commits:
-one sync call is one unit of work.
+both bump versions the same way. The caller gets plain dicts back and commits
+the writes (one unit of work) before it pulls, so a page is read outside the lock.
 """
 from datetime import timedelta
 
-from sqlalchemy import (bindparam, delete as sql_delete, literal, select, union_all,
+from sqlalchemy import (bindparam, delete as sql_delete, insert, literal, select, union_all,
                         update as sql_update)
 
 from ..exceptions import Invalid
@@ -21,22 +21,34 @@ KEEP_APPLIED = timedelta(days=30)
 SERIALIZERS = {name: RecordSerializer(ent) for name, ent in ENTITIES.items()}
 
 
-def sync(user, cursor, limit, mutations):
-    """One sync exchange for `user`; returns the response body as a dict.
+def push(user, cursor, mutations):
+    """The first half of a sync exchange: apply `mutations` in order; returns
+    (applied, rejected). The caller commits, then pulls (`pull_since`): the user's
+    counter stays locked only while the writes are made, not while a page is read.
 
     Raises exceptions.Invalid (422, nothing applied) for a cursor beyond the
     user's version; nothing is written before that check.
     """
-    current = _lock_counter(user.id) if mutations else _read_counter(user.id)
+    if not mutations:
+        return [], []
+    _check_cursor(cursor, _lock_counter(user.id))
+    return apply_mutations(user, mutations)
+
+
+def pull_since(user_id, cursor, limit):
+    """The second half: the response's changes, cursor and has_more, read from what has
+    committed (the writes of this request, and the nudges their re-plan made, too)."""
+    upper = _read_counter(user_id)
+    _check_cursor(cursor, upper)
+    changes, next_cursor, has_more = pull(user_id, cursor or 0, limit, upper)
+    return {"changes": changes, "cursor": next_cursor, "has_more": has_more}
+
+
+def _check_cursor(cursor, current):
     if cursor is not None and cursor > current:
         raise Invalid(fields={"cursor": [
             f"Must be at most your current version, {current}; "
             "start again from a null cursor."]})
-    applied, rejected = apply_mutations(user, mutations)
-    upper = _read_counter(user.id) if mutations else current
-    changes, next_cursor, has_more = pull(user.id, cursor or 0, limit, upper)
-    return {"applied": applied, "rejected": rejected, "changes": changes,
-            "cursor": next_cursor, "has_more": has_more}
 
 
 def apply_mutations(user, mutations):
@@ -45,7 +57,7 @@ def apply_mutations(user, mutations):
         return [], []
     _forget_old_mutations(user.id)
     done = _applied_ids(user.id, {m["mutation_id"] for m in mutations})
-    applied, rejected = [], []
+    applied, rejected, new = [], [], []
     for item in mutations:
         mutation_id = item["mutation_id"]
         if mutation_id not in done:
@@ -53,10 +65,11 @@ def apply_mutations(user, mutations):
             if error is not None:
                 rejected.append({"mutation_id": str(mutation_id), "error": error.as_dict()})
                 continue
-            db.session.add(AppliedMutation(user_id=user.id, mutation_id=mutation_id))
+            new.append(mutation_id)
             done.add(mutation_id)
         applied.append(str(mutation_id))
     db.session.flush()
+    _remember(user.id, new)
     return applied, rejected
 
 
@@ -80,8 +93,8 @@ def _apply_one(user, item):
 def pull(user_id, cursor, limit, upper):
     """Changes with versions in (cursor, upper], each record once, oldest first.
 
-    `upper` is the user's counter value read before these queries: every
-    version up to it has committed (the counter row is locked from bump to
+    `upper` is the user's counter value as committed, read before these queries:
+    every version up to it has committed (the counter row is locked from bump to
     commit), so nothing at or below the next cursor can still appear later.
 
     One probe over every entity finds the page's versions; then only the
@@ -139,9 +152,23 @@ PROBE = _probe_statement()
 PULLS = {name: _pull_statement(name, serializer) for name, serializer in SERIALIZERS.items()}
 
 
+# The counter and applied-mutation statements, on the tables, built once too: an ORM
+# statement built per call cost ten times its run on every sync.
+_COUNTERS = VersionCounter.__table__
+_APPLIED = AppliedMutation.__table__
+_READ_COUNTER = select(_COUNTERS.c.seq).where(_COUNTERS.c.user_id == bindparam("user_id"))
+_LOCK_COUNTER = (sql_update(_COUNTERS).where(_COUNTERS.c.user_id == bindparam("owner"))
+                 .values(seq=_COUNTERS.c.seq).returning(_COUNTERS.c.seq))
+_APPLIED_IDS = select(_APPLIED.c.mutation_id).where(
+    _APPLIED.c.user_id == bindparam("user_id"),
+    _APPLIED.c.mutation_id.in_(bindparam("mutation_ids", expanding=True)))
+_FORGET = sql_delete(_APPLIED).where(_APPLIED.c.user_id == bindparam("owner"),
+                                     _APPLIED.c.applied_at < bindparam("before"))
+_REMEMBER = insert(_APPLIED)
+
+
 def _read_counter(user_id):
-    return db.session.execute(
-        select(VersionCounter.seq).where(VersionCounter.user_id == user_id)).scalar_one()
+    return db.session.execute(_READ_COUNTER, {"user_id": user_id}).scalar_one()
 
 
 def _lock_counter(user_id):
@@ -151,20 +178,20 @@ def _lock_counter(user_id):
     SQLite, so two requests of one user apply their mutations one after the
     other and a retried mutation id is seen as applied, never applied twice.
     """
-    return db.session.execute(
-        sql_update(VersionCounter).where(VersionCounter.user_id == user_id)
-        .values(seq=VersionCounter.seq).returning(VersionCounter.seq)).scalar_one()
+    return db.session.execute(_LOCK_COUNTER, {"owner": user_id}).scalar_one()
 
 
 def _applied_ids(user_id, mutation_ids):
     return set(db.session.execute(
-        select(AppliedMutation.mutation_id).where(AppliedMutation.user_id == user_id,
-                                                  AppliedMutation.mutation_id.in_(mutation_ids))
-    ).scalars())
+        _APPLIED_IDS, {"user_id": user_id, "mutation_ids": list(mutation_ids)}).scalars())
+
+
+def _remember(user_id, mutation_ids):
+    if mutation_ids:
+        db.session.execute(_REMEMBER, [{"user_id": user_id, "mutation_id": m}
+                                       for m in mutation_ids])
 
 
 def _forget_old_mutations(user_id):
     """Applied mutation ids are kept 30 days (SPEC §5)."""
-    db.session.execute(
-        sql_delete(AppliedMutation).where(AppliedMutation.user_id == user_id,
-                                          AppliedMutation.applied_at < utcnow() - KEEP_APPLIED))
+    db.session.execute(_FORGET, {"owner": user_id, "before": utcnow() - KEEP_APPLIED})
