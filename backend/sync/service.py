@@ -4,10 +4,11 @@ Writes go through services.records, the one write service REST uses too, so
 both bump versions the same way. The caller gets plain dicts back and commits
 the writes (one unit of work) before it pulls, so a page is read outside the lock.
 """
+import uuid
 from datetime import timedelta
 
-from sqlalchemy import (bindparam, delete as sql_delete, insert, literal, select, union_all,
-                        update as sql_update)
+from sqlalchemy import (String, bindparam, delete as sql_delete, insert, literal, select,
+                        type_coerce, union_all, update as sql_update)
 
 from ..exceptions import Invalid
 from ..extensions import db
@@ -114,14 +115,58 @@ def pull(user_id, cursor, limit, upper):
 
 
 def _pull_entity(connection, name, user_id, low, high):
+    """The entity's changes over (user_id, low..high): a light read of what changed, and
+    the full rows only when one of them is not in this process's recent changes."""
+    params = {"user_id": user_id, "low": low, "high": high}
+    heads = connection.execute(HEADS[name], params).all()
+    found = [RECENT.get((name, *head)) for head in heads]
+    if all(change is not None for change, (_, _, _, gone) in zip(found, heads) if not gone):
+        return [change if change is not None else _tombstone(name, head)
+                for change, head in zip(found, heads)]
     serializer = SERIALIZERS[name]
     # .all(): one fetchall, not a fetchone per row.
-    rows = connection.execute(PULLS[name], {"user_id": user_id, "low": low, "high": high}).all()
+    rows = connection.execute(PULLS[name], params).all()
     id_at, version_at = 1 + serializer.names.index("id"), 1 + serializer.version_index
-    return [{"entity": name, "id": str(row[id_at]), "version": row[version_at],
-             "deleted": row[0] is not None,
-             "data": None if row[0] is not None else serializer.data(row[1:])}
-            for row in rows]
+    changes = [{"entity": name, "id": str(row[id_at]), "version": row[version_at],
+                "deleted": row[0] is not None,
+                "data": None if row[0] is not None else serializer.data(row[1:])}
+               for row in rows]
+    if len(heads) == len(changes):  # the same rows (no write slipped in between): keep them
+        for head, change in zip(heads, changes):
+            if change["version"] == head[2] and not change["deleted"]:
+                RECENT.put((name, *head), change)
+    return changes
+
+
+def _tombstone(name, head):
+    raw_id, _, version, _ = head
+    record_id = raw_id if isinstance(raw_id, uuid.UUID) else uuid.UUID(hex=raw_id)
+    return {"entity": name, "id": str(record_id), "version": version, "deleted": True,
+            "data": None}
+
+
+class RecentChanges:
+    """The last `size` live changes pulled in this process, as sent, by what identifies a
+    record's state: its id as stored, `updated_at` as stored, its version, and whether it
+    is deleted. A version is never reused for other content (and `updated_at` tells a
+    restored database's reused version apart), so an entry cannot go stale; another
+    device's pull, or the same device's next one, is then a light read. Oldest out first.
+    The cached dicts are shared: nothing may change them after they are made."""
+
+    def __init__(self, size):
+        self.size = size
+        self.entries = {}
+
+    def get(self, key):
+        return self.entries.get(key)
+
+    def put(self, key, change):
+        if key not in self.entries and len(self.entries) >= self.size:
+            self.entries.pop(next(iter(self.entries), None), None)
+        self.entries[key] = change
+
+
+RECENT = RecentChanges(5_000)
 
 
 # Statements built once: building one costs more than running it on a short
@@ -148,7 +193,18 @@ def _pull_statement(name, serializer):
             .order_by(model.version))
 
 
+def _head_statement(name):
+    # The id and updated_at as the driver gives them (no conversion): a cache key.
+    model = ENTITIES[name].model
+    return (select(type_coerce(model.id, String), type_coerce(model.updated_at, String),
+                   model.version, model.deleted_at.is_not(None))
+            .where(model.user_id == bindparam("user_id"), model.version >= bindparam("low"),
+                   model.version <= bindparam("high"))
+            .order_by(model.version))
+
+
 PROBE = _probe_statement()
+HEADS = {name: _head_statement(name) for name in NAMES}
 PULLS = {name: _pull_statement(name, serializer) for name, serializer in SERIALIZERS.items()}
 
 
