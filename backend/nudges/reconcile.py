@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import event, func, select
+from sqlalchemy import bindparam, event, func, select
 
 from ..extensions import db
 from ..models import (Application, Break, Checkin, Contact, Nudge, Outreach, Rejection,
@@ -87,19 +87,64 @@ def _before_commit(session):
         reconcile(user_id)
 
 
+# Every read below is built once, with bind parameters for its values: building an ORM
+# select cost more than running it on these short index ranges, fifteen times a re-plan.
+_STATEMENTS = {}
+_USER, _FIRST, _SINCE = bindparam("user_id"), bindparam("first"), bindparam("since")
+
+
+def _statement(key, build):
+    found = _STATEMENTS.get(key)
+    if found is None:
+        found = _STATEMENTS[key] = build()
+    return found
+
+
 def _record(names, row):
     return {n: (str(v) if n.endswith("id") and v is not None else v)
             for n, v in zip(names, row)}
 
 
-def _rows(model, user_id, *where, newest=None, limit=None):
-    """The user's live rows of `model` where `where`, as the planner's dicts (or the
-    `limit` newest by `newest`)."""
+def _live_rows(model):
+    # On the table, not the mapped class: a Core select skips the ORM's per-run work.
+    table = model.__table__
+    return select(*(table.c[name] for name in _COLUMNS[model])).where(
+        table.c.user_id == _USER, table.c.deleted_at.is_(None))
+
+
+def _c(model):
+    return model.__table__.c
+
+
+# The planner's reads of records, by name: (model, the statement's builder). One query
+# per bound, each a range of one index (an OR of them is not).
+_READS = {
+    "rejections received": (Rejection, lambda: _live_rows(Rejection).where(
+        _c(Rejection).received_on >= _FIRST)),
+    "feedback requested": (Rejection, lambda: _live_rows(Rejection).where(
+        _c(Rejection).feedback_requested_on >= _FIRST)),
+    "applied": (Application, lambda: _live_rows(Application).where(
+        _c(Application).applied_on >= _FIRST)),
+    "status changed": (Application, lambda: _live_rows(Application).where(
+        _c(Application).status_changed_on >= _FIRST)),
+    "latest applications": (Application, lambda: _live_rows(Application).order_by(
+        _c(Application).applied_on.desc()).limit(2)),
+    "active break": (Break, lambda: _live_rows(Break).where(_c(Break).ended_at.is_(None))),
+    "breaks ended": (Break, lambda: _live_rows(Break).where(_c(Break).ended_at >= _SINCE)),
+    "breaks started": (Break, lambda: _live_rows(Break).where(
+        _c(Break).started_at >= _SINCE)),
+    "check-ins": (Checkin, lambda: _live_rows(Checkin).where(_c(Checkin).at >= _SINCE)),
+    "outreach since": (Outreach, lambda: _live_rows(Outreach).where(
+        _c(Outreach).at >= _SINCE)),
+}
+
+
+def _rows(name, params):
+    """The rows of the read `name` (see _READS) as the planner's dicts; `params` gives
+    the bind parameters `_USER`, `_FIRST` and `_SINCE`."""
+    model, build = _READS[name]
     names = _COLUMNS[model]
-    query = live(model, user_id, *names).where(*where)
-    if newest is not None:
-        query = query.order_by(newest.desc()).limit(limit)
-    return [_record(names, row) for row in db.session.execute(query)]
+    return [_record(names, row) for row in db.session.execute(_statement(name, build), params)]
 
 
 def _by_id(*lists):
@@ -125,14 +170,18 @@ def _first_day(user_id, scheduled, now):
     if ids:
         # By primary key (the user's rows only, checked here: an index on the
         # user would be a scan of them).
-        for owner, received, requested in db.session.execute(
-                select(Rejection.user_id, Rejection.received_on,
-                       Rejection.feedback_requested_on).where(Rejection.id.in_(ids))):
+        ids = {"ids": list(ids)}
+        for owner, received, requested in db.session.execute(_statement(
+                "rejections by id", lambda: select(
+                    _c(Rejection).user_id, _c(Rejection).received_on,
+                    _c(Rejection).feedback_requested_on)
+                .where(_c(Rejection).id.in_(bindparam("ids", expanding=True)))), ids):
             if owner == user_id:
                 days += [_back(d, AROUND) for d in (received, requested) if d is not None]
-        for owner, started, ended in db.session.execute(
-                select(Break.user_id, Break.started_at, Break.ended_at).where(
-                    Break.id.in_(ids))):
+        for owner, started, ended in db.session.execute(_statement(
+                "breaks by id", lambda: select(
+                    _c(Break).user_id, _c(Break).started_at, _c(Break).ended_at)
+                .where(_c(Break).id.in_(bindparam("ids", expanding=True)))), ids):
             if owner == user_id:
                 days += [_back(t.astimezone(timezone.utc).date(), AROUND)
                          for t in (started, ended) if t is not None]
@@ -143,21 +192,27 @@ def _contacts_and_outreach(user_id, since):
     """Every live contact (at most 500), and the outreach the rules read: all since
     `since`, and before it only each contact's latest and the latest of all."""
     names = _COLUMNS[Contact]
-    last = (select(func.max(Outreach.at))
-            .where(Outreach.user_id == user_id, Outreach.contact_id == Contact.id,
-                   Outreach.deleted_at.is_(None))
-            .scalar_subquery())
+
+    def contacts_with_last():
+        outreach = _c(Outreach)
+        last = (select(func.max(outreach.at))
+                .where(outreach.user_id == _USER, outreach.contact_id == _c(Contact).id,
+                       outreach.deleted_at.is_(None))
+                .scalar_subquery())
+        return _live_rows(Contact).add_columns(last)
+    params = {"user_id": user_id, "since": since}
     contacts, older = [], set()
-    for row in db.session.execute(live(Contact, user_id, *names).add_columns(last)):
+    for row in db.session.execute(_statement("contacts", contacts_with_last), params):
         contacts.append(_record(names, row[:-1]))
         if row[-1] is not None and row[-1] < since:
             older.add((str(row[0]), row[-1]))
-    latest = db.session.execute(
-        live(Outreach, user_id, "contact_id", "at")
-        .order_by(Outreach.at.desc()).limit(1)).first()
+    latest = db.session.execute(_statement("latest outreach", lambda: select(
+        _c(Outreach).contact_id, _c(Outreach).at).where(
+        _c(Outreach).user_id == _USER, _c(Outreach).deleted_at.is_(None))
+        .order_by(_c(Outreach).at.desc()).limit(1)), params).first()
     if latest is not None and latest.at < since:
         older.add((str(latest.contact_id), latest.at))
-    outreach = _rows(Outreach, user_id, Outreach.at >= since)
+    outreach = _rows("outreach since", params)
     outreach += [{"contact_id": contact_id, "at": at} for contact_id, at in sorted(older)]
     return contacts, outreach
 
@@ -173,36 +228,36 @@ def snapshot(user, now):
     """(the Snapshot the planner needs, the nudge rows it was given): what the rules
     can look at, read through the live-row indexes (see the module docstring)."""
     user_id = user.id
-    scheduled = db.session.execute(
-        live(Nudge, user_id).where(Nudge.status == "scheduled")).scalars().all()
+    scheduled = db.session.execute(_statement("scheduled", lambda: live(Nudge, _USER).where(
+        Nudge.status == "scheduled")), {"user_id": user_id}).scalars().all()
     first = _first_day(user_id, scheduled, now)
     since = datetime.combine(first, time(), tzinfo=timezone.utc)
     contacts, outreach = _contacts_and_outreach(user_id, since)
+    params = {"user_id": user_id, "first": first, "since": since}
     snap = Snapshot(
         timezone=user.timezone, settings=settings_of(user),
-        # One query per bound, each a range of one index (an OR of them is not).
-        rejections=_by_id(_rows(Rejection, user_id, Rejection.received_on >= first),
-                          _rows(Rejection, user_id, Rejection.feedback_requested_on >= first)),
-        applications=_by_id(_rows(Application, user_id, Application.applied_on >= first),
-                            _rows(Application, user_id, Application.status_changed_on >= first),
-                            _rows(Application, user_id, newest=Application.applied_on, limit=2)),
-        breaks=_by_id(_rows(Break, user_id, Break.ended_at.is_(None)),
-                      _rows(Break, user_id, Break.ended_at >= since),
-                      _rows(Break, user_id, Break.started_at >= since)),
+        rejections=_by_id(_rows("rejections received", params),
+                          _rows("feedback requested", params)),
+        applications=_by_id(_rows("applied", params), _rows("status changed", params),
+                            _rows("latest applications", params)),
+        breaks=_by_id(_rows("active break", params), _rows("breaks ended", params),
+                      _rows("breaks started", params)),
         contacts=contacts, outreach=outreach,
-        checkins=_rows(Checkin, user_id, Checkin.at >= since))
+        checkins=_rows("check-ins", params))
     rows = {row.id: row for row in scheduled}
     # Under the rules' keys: the done ones are not planned again, a cancelled one revives.
     keys = sorted({c.key for c in rules.candidates(snap, ZoneInfo(user.timezone or "UTC"),
                                                      now)})
+    by_keys = _statement("nudges by key", lambda: live(Nudge, _USER).where(
+        Nudge.dedupe_key.in_(bindparam("keys", expanding=True))))
     for start in range(0, len(keys), _KEYS_PER_QUERY):
-        rows.update((row.id, row) for row in db.session.execute(
-            live(Nudge, user_id).where(Nudge.dedupe_key.in_(keys[start:start + _KEYS_PER_QUERY]))
-        ).scalars())
+        rows.update((row.id, row) for row in db.session.execute(by_keys, {
+            "user_id": user_id, "keys": keys[start:start + _KEYS_PER_QUERY]}).scalars())
     earliest = min([now, *(row.due_at for row in scheduled)])
     rows.update((row.id, row) for row in db.session.execute(
-        live(Nudge, user_id).where(Nudge.status == "sent",
-                                   Nudge.sent_at >= earliest - CAPS_REACH)).scalars())
+        _statement("sent", lambda: live(Nudge, _USER).where(
+            Nudge.status == "sent", Nudge.sent_at >= bindparam("sent_from"))),
+        {"user_id": user_id, "sent_from": earliest - CAPS_REACH}).scalars())
     rows = sorted(rows.values(), key=lambda row: (row.created_at, str(row.id)))
     snap.nudges = _nudge_dicts(rows)
     return snap, rows
