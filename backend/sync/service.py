@@ -108,17 +108,22 @@ def pull(user_id, cursor, limit, upper):
     connection = db.session.connection()
     found = connection.execute(PROBE, {"user_id": user_id, "cursor": cursor, "upper": upper,
                                        "limit": limit + 1}).all()
-    ranges, next_cursor, has_more = plan_page([tuple(row) for row in found], limit, upper)
-    changes = order_changes(_pull_entity(connection, NAMES[index], user_id, low, high)
+    ranges, next_cursor, has_more = plan_page([(row[0], row[1]) for row in found], limit,
+                                              upper)
+    heads = {}
+    for index, version, raw_id, stored_at, gone in found[:limit]:
+        heads.setdefault(index, []).append((raw_id, stored_at, version, gone))
+    changes = order_changes(_pull_entity(connection, NAMES[index], user_id, low, high,
+                                         heads[index])
                             for index, (low, high) in ranges.items())
     return changes, next_cursor, has_more
 
 
-def _pull_entity(connection, name, user_id, low, high):
-    """The entity's changes over (user_id, low..high): a light read of what changed, and
-    the full rows only when one of them is not in this process's recent changes."""
+def _pull_entity(connection, name, user_id, low, high, heads):
+    """The entity's changes over (user_id, low..high), whose (id, updated_at, version,
+    deleted) the probe read: from this process's recent changes when every live one is
+    kept, else from the full rows."""
     params = {"user_id": user_id, "low": low, "high": high}
-    heads = connection.execute(HEADS[name], params).all()
     found = [RECENT.get((name, *head)) for head in heads]
     if all(change is not None for change, (_, _, _, gone) in zip(found, heads) if not gone):
         return [change if change is not None else _tombstone(name, head)
@@ -176,13 +181,19 @@ NAMES = list(ENTITIES)
 
 
 def _probe_statement():
-    parts = [select(literal(index).label("entity"), model.version.label("version"))
+    # Each change's entity and version, and what identifies its state (its id and
+    # updated_at as the driver gives them, unconverted, and whether it is deleted): the
+    # key of the recent changes, so a kept change needs no second read.
+    parts = [select(literal(index).label("entity"), model.version.label("version"),
+                    type_coerce(model.id, String).label("raw_id"),
+                    type_coerce(model.updated_at, String).label("stored_at"),
+                    model.deleted_at.is_not(None).label("gone"))
              .where(model.user_id == bindparam("user_id"), model.version > bindparam("cursor"),
                     model.version <= bindparam("upper"))
              for index, model in enumerate(ENTITIES[name].model for name in NAMES)]
     found = union_all(*parts).subquery()
-    return (select(found.c.entity, found.c.version).order_by(found.c.version)
-            .limit(bindparam("limit")))
+    return (select(found.c.entity, found.c.version, found.c.raw_id, found.c.stored_at,
+                   found.c.gone).order_by(found.c.version).limit(bindparam("limit")))
 
 
 def _pull_statement(name, serializer):
@@ -193,18 +204,7 @@ def _pull_statement(name, serializer):
             .order_by(model.version))
 
 
-def _head_statement(name):
-    # The id and updated_at as the driver gives them (no conversion): a cache key.
-    model = ENTITIES[name].model
-    return (select(type_coerce(model.id, String), type_coerce(model.updated_at, String),
-                   model.version, model.deleted_at.is_not(None))
-            .where(model.user_id == bindparam("user_id"), model.version >= bindparam("low"),
-                   model.version <= bindparam("high"))
-            .order_by(model.version))
-
-
 PROBE = _probe_statement()
-HEADS = {name: _head_statement(name) for name in NAMES}
 PULLS = {name: _pull_statement(name, serializer) for name, serializer in SERIALIZERS.items()}
 
 
