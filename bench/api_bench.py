@@ -31,6 +31,7 @@ when the server does not answer).
     .venv/bin/python bench/api_bench.py            # 3 rounds of 2 s runs: ~3 minutes
     .venv/bin/python bench/api_bench.py --long     # 5 rounds of 10 s a path
     .venv/bin/python bench/api_bench.py --only sqlite
+    WRK_TC="-t1 -c1" .venv/bin/python bench/api_bench.py   # other wrk threads/connections
 
 `wrk` is Debian's package: `sudo apt-get install -y wrk` (or build it from
 https://github.com/wg/wrk). No test runs this file.
