@@ -22,12 +22,27 @@ _BUMP_MANY = (update(_COUNTERS).where(_COUNTERS.c.user_id.in_(bindparam("owners"
                                                                         expanding=True)))
               .values(seq=_COUNTERS.c.seq + bindparam("step"))
               .returning(_COUNTERS.c.user_id, _COUNTERS.c.seq))
+_CURRENT = select(_COUNTERS.c.seq).where(_COUNTERS.c.user_id == bindparam("owner"))
+# A no-op UPDATE: the counter row's lock (PostgreSQL) or the write lock (SQLite).
+_LOCK = (update(_COUNTERS).where(_COUNTERS.c.user_id == bindparam("owner"))
+         .values(seq=_COUNTERS.c.seq).returning(_COUNTERS.c.seq))
+
+
+def current_version(user_id):
+    """The user's version as this transaction sees it (every version up to it has
+    committed, once that transaction has)."""
+    return db.session.execute(_CURRENT, {"owner": user_id}).scalar_one()
+
+
+def lock_version(user_id):
+    """The user's version, with their counter row locked until commit (so their writes
+    go one after the other), without taking a new one."""
+    return db.session.execute(_LOCK, {"owner": user_id}).scalar_one()
 
 
 def bump_version(user_id):
     """Take the user's next version; locks their counter row until commit."""
-    return db.session.connection().execute(
-        _BUMP, {"owner": user_id, "step": 1}).scalar_one()
+    return db.session.execute(_BUMP, {"owner": user_id, "step": 1}).scalar_one()
 
 
 def stamp(row, now=None):
@@ -58,9 +73,8 @@ def bump_versions(counts):
     for user_id, n in counts.items():
         if n:
             by_step.setdefault(n, []).append(user_id)
-    connection = db.session.connection()
     for n, user_ids in by_step.items():
-        for user_id, seq in connection.execute(_BUMP_MANY, {"owners": user_ids, "step": n}):
+        for user_id, seq in db.session.execute(_BUMP_MANY, {"owners": user_ids, "step": n}):
             last[user_id] = seq
     return last
 

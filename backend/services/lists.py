@@ -14,8 +14,8 @@ A list is the hottest read of the API, so it:
 from sqlalchemy import bindparam, func, select
 
 from ..extensions import db
-from ..models import VersionCounter
 from ..schemas.serialize import RecordSerializer
+from ..versions import current_version
 from .entities import ENTITIES
 
 MAX_OFFSET = 2**31  # past any account (and far from an offset a database refuses)
@@ -38,7 +38,6 @@ class _List:
 
 
 LISTS = {name: _List(ent) for name, ent in ENTITIES.items()}
-VERSION = select(VersionCounter.seq).where(VersionCounter.user_id == bindparam("user_id"))
 
 
 def page(name, user_id, offset, size):
@@ -58,7 +57,7 @@ def page(name, user_id, offset, size):
 def _count(connection, name, found, user_id):
     # The version is read before the count: a write committing in between can then
     # only make the cached count newer than its key, never older.
-    version = connection.execute(VERSION, {"user_id": user_id}).scalar_one()
+    version = current_version(user_id)
     key = (name, user_id, version)
     total = _counts.get(key)
     if total is None:

@@ -8,14 +8,15 @@ import uuid
 from datetime import timedelta
 
 from sqlalchemy import (String, bindparam, delete as sql_delete, insert, literal, select,
-                        type_coerce, union_all, update as sql_update)
+                        type_coerce, union_all)
 
 from ..exceptions import Invalid
 from ..extensions import db
-from ..models import AppliedMutation, VersionCounter, utcnow
+from ..models import AppliedMutation, utcnow
 from ..schemas.serialize import RecordSerializer
 from ..services import records
 from ..services.entities import ENTITIES
+from ..versions import current_version, lock_version
 from .protocol import check_mutation, error_of, order_changes, plan_page
 
 KEEP_APPLIED = timedelta(days=30)
@@ -32,14 +33,16 @@ def push(user, cursor, mutations):
     """
     if not mutations:
         return [], []
-    _check_cursor(cursor, _lock_counter(user.id))
+    # Locked first: two requests of one user apply their mutations one after the other,
+    # and a retried mutation id is seen as applied, never applied twice.
+    _check_cursor(cursor, lock_version(user.id))
     return apply_mutations(user, mutations)
 
 
 def pull_since(user_id, cursor, limit):
     """The second half: the response's changes, cursor and has_more, read from what has
     committed (the writes of this request, and the nudges their re-plan made, too)."""
-    upper = _read_counter(user_id)
+    upper = current_version(user_id)
     _check_cursor(cursor, upper)
     changes, next_cursor, has_more = pull(user_id, cursor or 0, limit, upper)
     return {"changes": changes, "cursor": next_cursor, "has_more": has_more}
@@ -208,33 +211,15 @@ PROBE = _probe_statement()
 PULLS = {name: _pull_statement(name, serializer) for name, serializer in SERIALIZERS.items()}
 
 
-# The counter and applied-mutation statements, on the tables, built once too: an ORM
-# statement built per call cost ten times its run on every sync.
-_COUNTERS = VersionCounter.__table__
+# The applied-mutation statements, on the table, built once too: an ORM statement built
+# per call cost ten times its run on every sync.
 _APPLIED = AppliedMutation.__table__
-_READ_COUNTER = select(_COUNTERS.c.seq).where(_COUNTERS.c.user_id == bindparam("user_id"))
-_LOCK_COUNTER = (sql_update(_COUNTERS).where(_COUNTERS.c.user_id == bindparam("owner"))
-                 .values(seq=_COUNTERS.c.seq).returning(_COUNTERS.c.seq))
 _APPLIED_IDS = select(_APPLIED.c.mutation_id).where(
     _APPLIED.c.user_id == bindparam("user_id"),
     _APPLIED.c.mutation_id.in_(bindparam("mutation_ids", expanding=True)))
 _FORGET = sql_delete(_APPLIED).where(_APPLIED.c.user_id == bindparam("owner"),
                                      _APPLIED.c.applied_at < bindparam("before"))
 _REMEMBER = insert(_APPLIED)
-
-
-def _read_counter(user_id):
-    return db.session.execute(_READ_COUNTER, {"user_id": user_id}).scalar_one()
-
-
-def _lock_counter(user_id):
-    """The user's version, with their counter row locked until commit.
-
-    A no-op UPDATE takes the row lock on PostgreSQL and the write lock on
-    SQLite, so two requests of one user apply their mutations one after the
-    other and a retried mutation id is seen as applied, never applied twice.
-    """
-    return db.session.execute(_LOCK_COUNTER, {"owner": user_id}).scalar_one()
 
 
 def _applied_ids(user_id, mutation_ids):
