@@ -64,6 +64,7 @@ def test_the_feedback_email_has_a_recipient_and_is_yours_to_change(rebound):
     expect(email).to_be_editable()
     email.fill("Subject: A quick question about the Data Analyst role\n\nHi Sam,\n\nCould you share a few words?\n\nRobin")
     mailto = page.get_by_role("link", name="Open in email app")
+    expect(mailto).to_have_attribute("href", re.compile(r"^mailto:sam@tailspin\.example\?"))
     parts = urlsplit(mailto.get_attribute("href"))
     assert parts.scheme == "mailto" and unquote(parts.path) == "sam@tailspin.example"
     query = parse_qs(parts.query)

@@ -89,20 +89,28 @@ export async function rejectionView(ctx) {
   } }, 'Go back to the suggested email');
   const keepEmail = debounce(() => store.setMeta(EMAIL_DRAFT, ownEmail), 400);
   const mail = h('a', { class: 'button secondary' }, 'Open in email app');
-  const setMailto = (r) => {
+  // The "To" line is what the field shows once it is an address: the saved
+  // copy arrives a moment after the field is left, and a tap may come first.
+  const recipientAddress = () => {
+    const typed = recipient.input.value.trim();
+    return typed && !emailCheck(typed) ? typed : '';
+  };
+  const setMailto = () => {
     const [first, ...rest] = emailText.value.split('\n');
     const hasSubject = /^subject:/i.test(first);
     const subject = hasSubject ? first.replace(/^subject:\s*/i, '') : '';
     const body = (hasSubject ? rest : [first, ...rest]).join('\n').replace(/^\n+/, '');
-    const to = r.contact_email ? encodeURIComponent(r.contact_email).replace(/%40/g, '@') : '';
+    const address = recipientAddress();
+    const to = address ? encodeURIComponent(address).replace(/%40/g, '@') : '';
     mail.setAttribute('href', `mailto:${to}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`);
   };
   emailText.addEventListener('input', () => {
     ownEmail = emailText.value;
     suggest.hidden = false;
     keepEmail();
-    setMailto(form.record);
+    setMailto();
   });
+  recipient.input.addEventListener('input', setMailto);
   const copied = h('span', { class: 'muted', role: 'status' });
   const copy = h('button', { type: 'button', class: 'secondary', onclick: async () => {
     try {
@@ -126,7 +134,7 @@ export async function rejectionView(ctx) {
       const { subject, body } = feedbackEmail(r, session.user?.display_name);
       emailText.value = `Subject: ${subject}\n\n${body}`;
     }
-    setMailto(r);
+    setMailto();
     asked.textContent = r.feedback_status === 'requested' && r.feedback_requested_on
       ? `Asked on ${showDate(r.feedback_requested_on)}. If a week goes by, one short, friendly follow-up is fine.` : '';
   });
