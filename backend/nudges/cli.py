@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
+from ..push import worker_sender
 from . import dispatcher, reconcile
 
 nudges = AppGroup("nudges", help="Plan and send nudges.")
@@ -36,15 +37,26 @@ def work(interval, sweep_every, no_sweep, batch_size):
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.append(True))
     log = current_app.logger
+    sender = worker_sender(current_app)  # encryption on a core of its own
+    sender.start()
     # Printed once SIGTERM is handled: supervisors may stop it from here on.
     click.echo("Nudge worker started.")
+    try:
+        _work(stop, interval, sweep_every, no_sweep, batch_size, sender, log)
+    finally:
+        sender.close()
+    click.echo("Nudge worker stopped.")
+
+
+def _work(stop, interval, sweep_every, no_sweep, batch_size, sender, log):
     next_sweep = 0.0
     while not stop:
         try:
             if not no_sweep and time.monotonic() >= next_sweep:
                 reconcile.sweep()
                 next_sweep = time.monotonic() + sweep_every
-            counts = dispatcher.run_once(batch_size=batch_size, keep_going=lambda: not stop)
+            counts = dispatcher.run_once(batch_size=batch_size, sender=sender,
+                                         keep_going=lambda: not stop)
             if counts:
                 log.info("Nudges: %s", counts)
         except Exception:  # a bad round must not end the worker; the next one retries
@@ -53,4 +65,3 @@ def work(interval, sweep_every, no_sweep, batch_size):
         deadline = time.monotonic() + interval
         while not stop and time.monotonic() < deadline:
             time.sleep(min(0.2, interval))
-    click.echo("Nudge worker stopped.")

@@ -1,5 +1,6 @@
 """Web push: VAPID keys, the checks on subscriptions, and the sender."""
 from .keys import load_vapid
+from .process import SenderProcess
 from .sender import PushSender
 
 
@@ -10,3 +11,10 @@ def sender_for(app):
             load_vapid(app), app.config["VAPID_SUBJECT"],
             allow_private=app.config.get("PUSH_ALLOW_HTTP", False))
     return app.extensions["rebound_push_sender"]
+
+
+def worker_sender(app):
+    """A sender in a process of its own, for the nudge worker (see process.py); the
+    caller closes it. The web process sends its few test pushes itself."""
+    return SenderProcess(load_vapid(app).private_pem(), app.config["VAPID_SUBJECT"],
+                         allow_private=app.config.get("PUSH_ALLOW_HTTP", False))
