@@ -20,17 +20,19 @@
    error recording one is logged and rolled back, and that nudge is claimed
    again when its lease runs out.
 
-At most one batch is ever sent and not yet recorded, so a worker killed between
-sending and recording sends at most that batch again (at-least-once). The next
-batch is claimed while one is on the wire (claimed is not sent: a killed
-worker's claimed batch is only sent once, by whoever claims it after its lease).
+Batches go in halves that overlap: while one half is on the wire, the half
+before it is recorded and the next is claimed (claimed is not sent: a killed
+worker's claimed half is only sent once, by whoever claims it after its lease).
+So at most one batch (two halves) is ever sent and not yet recorded, and a
+worker killed between sending and recording sends at most that again
+(at-least-once).
 """
 import logging
 from datetime import timedelta
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, text, update
 
 from ..extensions import db
 from ..models import Nudge, PushSubscription, utcnow
@@ -45,9 +47,10 @@ OVERDUE = timedelta(hours=12)
 MAX_TRIES = 5
 BACKOFF = timedelta(seconds=30)  # 30 s, 1 min, 2 min, 4 min between the five tries
 MAX_WAIT = timedelta(hours=1)  # no answer of a push service puts a nudge off longer
-# Nudges claimed, sent and recorded together. Bigger batches spread the fixed cost of a
-# round (two commits, the hand-over to the send loop) thinner; a worker killed between
-# sending and recording sends at most one batch again.
+# Nudges sent and not yet recorded at most: claimed, sent and recorded in halves (see
+# run_once). Bigger batches spread the fixed cost of a round (two commits, the hand-over
+# to the sender) thinner; a worker killed between sending and recording sends at most
+# one batch again.
 BATCH = 500
 
 log = logging.getLogger(__name__)
@@ -201,16 +204,42 @@ def record_batch(delivered, now):
     for nudge, (status, sent_at, next_attempt_at) in reversed(changed):
         version = last[nudge.user_id]
         last[nudge.user_id] = version - 1
-        rows.append({"b_id": nudge.id, "b_status": status, "b_sent_at": sent_at,
-                     "b_next": next_attempt_at, "b_version": version, "b_now": now})
+        rows.append((nudge.id, status, sent_at, next_attempt_at, version))
     if rows:
-        db.session.execute(
-            update(table).where(table.c.id == bindparam("b_id")).values(
-                status=bindparam("b_status"), sent_at=bindparam("b_sent_at"),
-                next_attempt_at=bindparam("b_next"), lease_until=None,
-                version=bindparam("b_version"), updated_at=bindparam("b_now")), rows)
+        _update_nudges(rows, now)
     statuses = {nudge.id: settled[0] for nudge, settled in changed}
     return [statuses.get(nudge.id) for nudge, _o in delivered]
+
+
+def _update_nudges(rows, now):
+    """Write each (id, status, sent_at, next_attempt_at, version) and end its lease.
+    PostgreSQL: one UPDATE joined to the rows passed as five arrays (an executemany
+    is one statement per row for the server to run: most of a batch's database
+    time there); SQLite, in process, runs the executemany at about that cost."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        ids, statuses, sent, later, versions = (list(c) for c in zip(*rows))
+        db.session.execute(_UPDATE_FROM_ARRAYS, {"ids": ids, "statuses": statuses,
+                                                 "sent": sent, "later": later,
+                                                 "versions": versions, "now": now})
+        return
+    db.session.execute(_UPDATE_EACH, [
+        {"b_id": id_, "b_status": status, "b_sent_at": sent_at, "b_next": next_attempt_at,
+         "b_version": version, "b_now": now}
+        for id_, status, sent_at, next_attempt_at, version in rows])
+
+
+_UPDATE_EACH = update(Nudge.__table__).where(Nudge.__table__.c.id == bindparam("b_id")).values(
+    status=bindparam("b_status"), sent_at=bindparam("b_sent_at"),
+    next_attempt_at=bindparam("b_next"), lease_until=None,
+    version=bindparam("b_version"), updated_at=bindparam("b_now"))
+_UPDATE_FROM_ARRAYS = text(
+    "UPDATE nudges SET status = given.status, sent_at = given.sent_at,"
+    " next_attempt_at = given.next_attempt_at, version = given.version,"
+    " lease_until = NULL, updated_at = :now"
+    " FROM unnest(CAST(:ids AS uuid[]), CAST(:statuses AS text[]),"
+    " CAST(:sent AS timestamptz[]), CAST(:later AS timestamptz[]),"
+    " CAST(:versions AS integer[])) AS given(id, status, sent_at, next_attempt_at, version)"
+    " WHERE nudges.id = given.id")
 
 
 def record(nudge, outcomes, now=None):
@@ -252,29 +281,41 @@ def _record_one_by_one(delivered, now, counts):
 
 
 def run_once(now=None, batch_size=BATCH, sender=None, keep_going=None):
-    """One worker round, the unit of work: send everything due now, batch by batch,
-    committing each batch's results at once; returns {status: count}, where
-    `error` counts nudges whose results could not be recorded (rolled back and
-    logged; their lease runs out and they are claimed again). When `keep_going()`
-    turns false (SIGTERM), the round ends after the batch on the wire is recorded,
-    and the next, claimed but unsent, is released."""
+    """One worker round, the unit of work: send everything due now, in halves of
+    `batch_size`, committing each half's results at once; returns {status: count},
+    where `error` counts nudges whose results could not be recorded (rolled back
+    and logged; their lease runs out and they are claimed again). When
+    `keep_going()` turns false (SIGTERM), the round ends once what was sent is
+    recorded, and the half claimed but unsent is released.
+
+    The halves overlap: while one is on the wire, the one before it is recorded
+    and the next is claimed, so with the worker's sender (its own process) the
+    database work and the encryption run side by side. At most `batch_size`
+    nudges are ever sent and not yet recorded (two halves), which is what a
+    killed worker may send again."""
     sender = sender or sender_for(current_app)
     # NUDGES_LEASE_SECONDS (default 120; more than LEASE_MARGIN): how long a dead
     # worker's batch waits before another worker claims it.
     lease = timedelta(seconds=current_app.config.get("NUDGES_LEASE_SECONDS", 120))
+    half = max(1, batch_size // 2)
     counts = {}
-    batch = claim(now, batch_size, lease)
-    while batch:
-        delivered = start_delivery(batch, sender)
-        try:
-            # While this batch is on the wire, claim the next one (claimed, not sent:
-            # a worker killed now sends this batch again, and the next one only once).
-            batch = claim(now, batch_size, lease)
-        finally:
-            _record(delivered(), now or utcnow(), counts)
-        if keep_going is not None and not keep_going():
-            release(batch)
-            break
+    on_the_wire = None  # `delivered` of the half being sent
+    try:
+        batch = claim(now, half, lease)
+        while batch:
+            sending = start_delivery(batch, sender)
+            sent, on_the_wire = on_the_wire, sending
+            if sent is not None:
+                _record(sent(), now or utcnow(), counts)
+            # Claimed, not sent: a worker killed now sends the two halves above again,
+            # and this one only once (whoever claims it after its lease).
+            batch = claim(now, half, lease)
+            if keep_going is not None and not keep_going():
+                release(batch)
+                break
+    finally:
+        if on_the_wire is not None:
+            _record(on_the_wire(), now or utcnow(), counts)
     return counts
 
 

@@ -294,14 +294,14 @@ def test_a_stopping_round_records_the_batch_on_the_wire_and_gives_back_the_next(
            for n in range(6)]
     with app.app_context():
         try:
-            counts = dispatcher.run_once(batch_size=2, sender=sender_for(app),
+            counts = dispatcher.run_once(batch_size=4, sender=sender_for(app),  # halves of 2
                                          keep_going=lambda: False)  # SIGTERM came
         finally:
             db.session.remove()
     assert counts == {"sent": 2}
     rows = [nudge_of(n) for n in ids]
     assert sorted(r.status for r in rows) == ["scheduled"] * 4 + ["sent"] * 2
-    # the batch claimed while the first was on the wire is free at once, its attempt not counted
+    # the half claimed while the first was on the wire is free at once, its attempt not counted
     assert all(r.lease_until is None and r.attempts == 0 for r in rows if r.status == "scheduled")
     assert run(app) == {"sent": 4}
     assert len(push_service.messages) == 6
