@@ -155,7 +155,8 @@ def time_dispatch(label, database_url, nudges, keys_for_raw):
     print(f"{label}: dispatcher (claim+send+record, batches of {dispatcher.BATCH}) delivered "
           f"{nudges} due nudges of {PEOPLE} people in {elapsed:.2f} s ({rate:.0f}/s, "
           f"CPU a nudge: worker {cpu / nudges * 1e6:.0f} µs, sender "
-          f"{child_cpu / nudges * 1e6:.0f} µs; both cores {busy[0] / busy[1]:.0%} busy); raw WebPusher.encode {raw_rate:.0f}/s "
+          f"{child_cpu / nudges * 1e6:.0f} µs; both cores {busy[0] / busy[1]:.0%} busy); "
+          f"raw WebPusher.encode {raw_rate:.0f}/s "
           f"({1e6 / raw_rate:.0f} µs); ratio {rate / raw_rate:.3f} (target >= 0.5)")
 
 
