@@ -5,10 +5,12 @@ import base64
 import itertools
 import os
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from py_vapid import Vapid
 from sqlalchemy import select
 
 from backend import create_app
@@ -57,6 +59,19 @@ def push_app(database_url):
 def push_service():
     with FakePushService() as service:
         yield service
+
+
+@pytest.fixture
+def vapid():
+    key = Vapid()
+    key.generate_keys()
+    return key
+
+
+def subscription_of(device):
+    """What the sender needs of a fake device's subscription."""
+    keys = device.subscription()["keys"]
+    return SimpleNamespace(endpoint=device.endpoint, p256dh=keys["p256dh"], auth=keys["auth"])
 
 
 @pytest.fixture

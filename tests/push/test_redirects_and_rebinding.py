@@ -6,15 +6,14 @@ With PUSH_ALLOW_HTTP the fake push service on 127.0.0.1 is allowed, so the
 redirect points at a second listener that must receive nothing."""
 import ipaddress
 import socket
-from types import SimpleNamespace
 
 import pytest
-from py_vapid import Vapid
 
 from backend.push.sender import PushSender
 
 from .fake_push_service import FakePushService
 from .support import (add_nudge, nudge_of, push_app, push_service, run,  # noqa: F401
+                      subscription_of, vapid,
                       second_listener, sign_up, subscribe, subscription_rows)
 
 REAL_GETADDRINFO = socket.getaddrinfo
@@ -51,23 +50,11 @@ def test_the_worker_does_not_follow_a_redirect_either(push_app, push_service, se
 
 
 @pytest.fixture
-def vapid():
-    key = Vapid()
-    key.generate_keys()
-    return key
-
-
-@pytest.fixture
 def internal(push_service):
     """A listener on 127.0.0.2, on the fake push service's port: an internal service
     a rebinding name could point at."""
     with FakePushService(host="127.0.0.2", port=push_service.port) as service:
         yield service
-
-
-def subscription_of(device):
-    keys = device.subscription()["keys"]
-    return SimpleNamespace(endpoint=device.endpoint, p256dh=keys["p256dh"], auth=keys["auth"])
 
 
 class Rebinding:

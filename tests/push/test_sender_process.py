@@ -5,28 +5,14 @@ starts a new one; closing waits for the batch on the wire."""
 import os
 import signal
 import time
-from types import SimpleNamespace
 
 import pytest
-from py_vapid import Vapid
 
 from backend.push.process import SenderGone, SenderProcess
 from backend.push.sender import payload
 
-from .fake_push_service import FakePushService, b64, verify_vapid
-
-
-@pytest.fixture
-def push_service():
-    with FakePushService() as service:
-        yield service
-
-
-@pytest.fixture
-def vapid():
-    key = Vapid()
-    key.generate_keys()
-    return key
+from .fake_push_service import b64, verify_vapid
+from .support import push_service, subscription_of, vapid  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
@@ -36,13 +22,8 @@ def sender(vapid):
     process.close()
 
 
-def target(device):
-    keys = device.subscription()["keys"]
-    return SimpleNamespace(endpoint=device.endpoint, p256dh=keys["p256dh"], auth=keys["auth"])
-
-
 def message(device, text):
-    return ([target(device)], payload("Hello", text, "/today", "apply", base_url="http://x"),
+    return ([subscription_of(device)], payload("Hello", text, "/today", "apply", base_url="http://x"),
             "apply")
 
 
