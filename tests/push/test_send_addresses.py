@@ -2,16 +2,15 @@
 that was public when the device subscribed cannot steer a push into a private
 network later."""
 import socket
-from types import SimpleNamespace
 
 import pytest
 
-from py_vapid import Vapid
 
 from backend.push.endpoints import resolved_problem
 from backend.push.sender import PushSender
 
 from .fake_push_service import FakePushService
+from .support import subscription_of, vapid  # noqa: F401 (a fixture)
 
 
 def resolver(*addresses):
@@ -51,19 +50,6 @@ def service():
     """A fake push service on 127.0.0.1 that decrypts what it receives."""
     with FakePushService() as running:
         yield running
-
-
-@pytest.fixture
-def vapid():
-    """A new VAPID key pair to sign with."""
-    key = Vapid()
-    key.generate_keys()
-    return key
-
-
-def subscription_of(device):
-    keys = device.subscription()["keys"]
-    return SimpleNamespace(endpoint=device.endpoint, p256dh=keys["p256dh"], auth=keys["auth"])
 
 
 def test_a_send_to_a_private_address_is_refused_before_anything_leaves(service, vapid):
