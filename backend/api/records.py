@@ -6,7 +6,7 @@ read by services.lists, already in the shape the schema documents.
 from flask import current_app
 from flask.views import MethodView
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
+from .blueprint import Blueprint
 
 from ..extensions import db
 from ..services import lists, nudge_marks, records

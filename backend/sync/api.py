@@ -27,7 +27,8 @@ def post_sync(body):
     user = current_user._get_current_object()
     user_id = user.id  # read before the commit expires the user
     applied, rejected = push(user, body["cursor"], body["mutations"])
-    db.session.commit()  # the writes are one unit of work; the pull reads what committed
+    if body["mutations"]:
+        db.session.commit()  # the writes are one unit of work; the pull reads what committed
     result = {"applied": applied, "rejected": rejected,
               **pull_since(user_id, body["cursor"], body["limit"])}
     # Already plain JSON data (fast serializer): skip a second marshmallow dump.

@@ -1,4 +1,5 @@
 """REST resources: the same shape for every entity, ownership, and each entity's rules."""
+import json
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -128,6 +129,23 @@ def test_lists_are_newest_first_and_paged(signed_in):
     assert [r["company"] for r in response.get_json()] == ["C1"]
     error_of(signed_in.get("/api/rejections?page_size=501"), 422, "validation_error")
     error_of(signed_in.get("/api/rejections?page=0"), 422, "validation_error")
+
+
+def test_the_total_follows_every_write(signed_in):
+    # A full page's total comes from a count kept per user version: each write moves it.
+    for day in range(1, 5):
+        make_record(signed_in, "rejections", company=f"C{day}", received_on=f"2026-11-0{day}")
+    totals = []
+    for step in ("add", "delete", "deep"):
+        if step == "add":
+            make_record(signed_in, "rejections", company="C5", received_on="2026-11-05")
+        elif step == "delete":
+            newest = signed_in.get("/api/rejections?page_size=1").get_json()[0]
+            signed_in.delete(f"/api/rejections/{newest['id']}")
+        page = "page=9&page_size=2" if step == "deep" else "page_size=2"
+        response = signed_in.get(f"/api/rejections?{page}")
+        totals.append(json.loads(response.headers["X-Pagination"])["total"])
+    assert totals == [5, 4, 4]
 
 
 def test_dates_default_to_today_in_the_users_timezone(app, client):
