@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import bindparam, event, func, select
+from sqlalchemy import bindparam, event, func, select, union_all
 
 from ..extensions import db
 from ..models import (Application, Break, Checkin, Contact, Nudge, Outreach, Rejection,
@@ -116,26 +116,35 @@ def _c(model):
     return model.__table__.c
 
 
-# The planner's reads of records, by name: (model, the statement's builder). One query
-# per bound, each a range of one index (an OR of them is not).
+# The planner's reads of records, by name: (model, the statement's builder). Each bound
+# is a range of one index (an OR of them is not); the bounds of one model are one
+# statement, a UNION ALL of those ranges (rows in two ranges come twice: _by_id).
+def _union(*reads):
+    # A part with ORDER BY and LIMIT goes in a subquery: SQLite allows neither in a
+    # compound select's parts.
+    return union_all(*(select(*read.subquery().c) if read._limit_clause is not None else read
+                       for read in reads))
+
+
 _READS = {
-    "rejections received": (Rejection, lambda: _live_rows(Rejection).where(
-        _c(Rejection).received_on >= _FIRST)),
-    "feedback requested": (Rejection, lambda: _live_rows(Rejection).where(
-        _c(Rejection).feedback_requested_on >= _FIRST)),
-    "applied": (Application, lambda: _live_rows(Application).where(
-        _c(Application).applied_on >= _FIRST)),
-    "status changed": (Application, lambda: _live_rows(Application).where(
-        _c(Application).status_changed_on >= _FIRST)),
-    "latest applications": (Application, lambda: _live_rows(Application).order_by(
-        _c(Application).applied_on.desc()).limit(2)),
-    "active break": (Break, lambda: _live_rows(Break).where(_c(Break).ended_at.is_(None))),
-    "breaks ended": (Break, lambda: _live_rows(Break).where(_c(Break).ended_at >= _SINCE)),
-    "breaks started": (Break, lambda: _live_rows(Break).where(
-        _c(Break).started_at >= _SINCE)),
+    "rejections": (Rejection, lambda: _union(
+        _live_rows(Rejection).where(_c(Rejection).received_on >= _FIRST),
+        _live_rows(Rejection).where(_c(Rejection).feedback_requested_on >= _FIRST))),
+    "applications": (Application, lambda: _union(
+        _live_rows(Application).where(_c(Application).applied_on >= _FIRST),
+        _live_rows(Application).where(_c(Application).status_changed_on >= _FIRST),
+        _live_rows(Application).order_by(_c(Application).applied_on.desc()).limit(2))),
+    "breaks": (Break, lambda: _union(
+        _live_rows(Break).where(_c(Break).ended_at.is_(None)),
+        _live_rows(Break).where(_c(Break).ended_at >= _SINCE),
+        _live_rows(Break).where(_c(Break).started_at >= _SINCE))),
     "check-ins": (Checkin, lambda: _live_rows(Checkin).where(_c(Checkin).at >= _SINCE)),
-    "outreach since": (Outreach, lambda: _live_rows(Outreach).where(
-        _c(Outreach).at >= _SINCE)),
+    # All outreach since, and the latest one before it (the latest of all when none is
+    # since).
+    "outreach": (Outreach, lambda: _union(
+        _live_rows(Outreach).where(_c(Outreach).at >= _SINCE),
+        _live_rows(Outreach).where(_c(Outreach).at < _SINCE)
+        .order_by(_c(Outreach).at.desc()).limit(1))),
 }
 
 
@@ -206,13 +215,10 @@ def _contacts_and_outreach(user_id, since):
         contacts.append(_record(names, row[:-1]))
         if row[-1] is not None and row[-1] < since:
             older.add((str(row[0]), row[-1]))
-    latest = db.session.execute(_statement("latest outreach", lambda: select(
-        _c(Outreach).contact_id, _c(Outreach).at).where(
-        _c(Outreach).user_id == _USER, _c(Outreach).deleted_at.is_(None))
-        .order_by(_c(Outreach).at.desc()).limit(1)), params).first()
-    if latest is not None and latest.at < since:
-        older.add((str(latest.contact_id), latest.at))
-    outreach = _rows("outreach since", params)
+    found = _rows("outreach", params)
+    outreach = [row for row in found if row["at"] >= since]
+    if not outreach:  # then the latest before `since` is the latest of all
+        older.update((row["contact_id"], row["at"]) for row in found)
     outreach += [{"contact_id": contact_id, "at": at} for contact_id, at in sorted(older)]
     return contacts, outreach
 
@@ -236,12 +242,9 @@ def snapshot(user, now):
     params = {"user_id": user_id, "first": first, "since": since}
     snap = Snapshot(
         timezone=user.timezone, settings=settings_of(user),
-        rejections=_by_id(_rows("rejections received", params),
-                          _rows("feedback requested", params)),
-        applications=_by_id(_rows("applied", params), _rows("status changed", params),
-                            _rows("latest applications", params)),
-        breaks=_by_id(_rows("active break", params), _rows("breaks ended", params),
-                      _rows("breaks started", params)),
+        rejections=_by_id(_rows("rejections", params)),
+        applications=_by_id(_rows("applications", params)),
+        breaks=_by_id(_rows("breaks", params)),
         contacts=contacts, outreach=outreach,
         checkins=_rows("check-ins", params))
     rows = {row.id: row for row in scheduled}
