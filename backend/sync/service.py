@@ -7,16 +7,16 @@ the writes (one unit of work) before it pulls, so a page is read outside the loc
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import (String, bindparam, delete as sql_delete, insert, literal, select,
+from sqlalchemy import (String, bindparam, delete as sql_delete, insert, literal, select, true,
                         type_coerce, union_all)
 
 from ..exceptions import Invalid
 from ..extensions import db
-from ..models import AppliedMutation, utcnow
+from ..models import AppliedMutation, VersionCounter, utcnow
 from ..schemas.serialize import RecordSerializer
 from ..services import records
 from ..services.entities import ENTITIES
-from ..versions import current_version, lock_version
+from ..versions import lock_version
 from .protocol import check_mutation, error_of, order_changes, plan_page
 
 KEEP_APPLIED = timedelta(days=30)
@@ -42,9 +42,13 @@ def push(user, cursor, mutations):
 def pull_since(user_id, cursor, limit):
     """The second half: the response's changes, cursor and has_more, read from what has
     committed (the writes of this request, and the nudges their re-plan made, too)."""
-    upper = current_version(user_id)
+    connection = db.session.connection()
+    rows = connection.execute(PROBE, {"user_id": user_id, "cursor": cursor or 0,
+                                      "limit": limit + 1}).all()
+    upper = rows[0][0]
     _check_cursor(cursor, upper)
-    changes, next_cursor, has_more = pull(user_id, cursor or 0, limit, upper)
+    found = [row[1:] for row in rows if row[1] is not None]
+    changes, next_cursor, has_more = pull(connection, user_id, cursor or 0, limit, upper, found)
     return {"changes": changes, "cursor": next_cursor, "has_more": has_more}
 
 
@@ -94,23 +98,22 @@ def _apply_one(user, item):
     return None
 
 
-def pull(user_id, cursor, limit, upper):
+def pull(connection, user_id, cursor, limit, upper, found):
     """Changes with versions in (cursor, upper], each record once, oldest first.
 
-    `upper` is the user's counter value as committed, read before these queries:
-    every version up to it has committed (the counter row is locked from bump to
-    commit), so nothing at or below the next cursor can still appear later.
+    `upper` is the user's counter value and `found` the probe's rows (entity,
+    version, raw id, stored_at, gone), read in one statement (PROBE), so in one
+    snapshot: every version up to `upper` has committed there (the counter row is
+    locked from bump to commit), and nothing at or below the next cursor can
+    still appear later.
 
-    One probe over every entity finds the page's versions; then only the
+    The probe over every entity finds the page's versions; then only the
     entities on the page are read, each over the range of versions it has there.
     (A record changed between the two reads now has a version above `upper`:
     it drops out of this page and comes with the next pull.)
     """
     if upper <= cursor:
         return [], cursor, False
-    connection = db.session.connection()
-    found = connection.execute(PROBE, {"user_id": user_id, "cursor": cursor, "upper": upper,
-                                       "limit": limit + 1}).all()
     ranges, next_cursor, has_more = plan_page([(row[0], row[1]) for row in found], limit,
                                               upper)
     heads = {}
@@ -184,19 +187,29 @@ NAMES = list(ENTITIES)
 
 
 def _probe_statement():
-    # Each change's entity and version, and what identifies its state (its id and
-    # updated_at as the driver gives them, unconverted, and whether it is deleted): the
-    # key of the recent changes, so a kept change needs no second read.
+    # The user's version (`upper`), and each change's entity and version up to it, and
+    # what identifies its state (its id and updated_at as the driver gives them,
+    # unconverted, and whether it is deleted): the key of the recent changes, so a kept
+    # change needs no second read. One statement, one snapshot: the counter's row
+    # comes once, joined to the page's rows or to none.
+    counters = VersionCounter.__table__
+    upper = (select(counters.c.seq).where(counters.c.user_id == bindparam("user_id"))
+             .scalar_subquery())
     parts = [select(literal(index).label("entity"), model.version.label("version"),
                     type_coerce(model.id, String).label("raw_id"),
                     type_coerce(model.updated_at, String).label("stored_at"),
                     model.deleted_at.is_not(None).label("gone"))
              .where(model.user_id == bindparam("user_id"), model.version > bindparam("cursor"),
-                    model.version <= bindparam("upper"))
+                    model.version <= upper)
              for index, model in enumerate(ENTITIES[name].model for name in NAMES)]
     found = union_all(*parts).subquery()
-    return (select(found.c.entity, found.c.version, found.c.raw_id, found.c.stored_at,
-                   found.c.gone).order_by(found.c.version).limit(bindparam("limit")))
+    page = (select(found.c.entity, found.c.version, found.c.raw_id, found.c.stored_at,
+                   found.c.gone).order_by(found.c.version).limit(bindparam("limit"))
+            .subquery())
+    return (select(counters.c.seq, page.c.entity, page.c.version, page.c.raw_id,
+                   page.c.stored_at, page.c.gone)
+            .select_from(counters.outerjoin(page, true()))
+            .where(counters.c.user_id == bindparam("user_id")).order_by(page.c.version))
 
 
 def _pull_statement(name, serializer):
