@@ -6,7 +6,7 @@ both get it) and for every user in the worker's periodic sweep. Every nudge row
 it writes takes a new version from the user's counter, so devices pull it.
 
 It reads what the rules can look at, not the whole account, through indexes on
-the user's live rows (docs/nudges.md, "What a write re-plans"): the records of
+the user's live rows (docs/nudges.md, "Reconcile: when it runs"): the records of
 the last LOOKBACK days, the few older facts a rule asks for (the latest two
 applications, each contact's latest outreach and the latest of all, the active
 break), the records a still-scheduled nudge is about (from AROUND days before
