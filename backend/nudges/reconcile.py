@@ -119,32 +119,29 @@ def _c(model):
 # The planner's reads of records, by name: (model, the statement's builder). Each bound
 # is a range of one index (an OR of them is not); the bounds of one model are one
 # statement, a UNION ALL of those ranges (rows in two ranges come twice: _by_id).
-def _union(*reads):
-    # A part with ORDER BY and LIMIT goes in a subquery: SQLite allows neither in a
-    # compound select's parts.
-    return union_all(*(select(*read.subquery().c) if read._limit_clause is not None else read
-                       for read in reads))
+def _newest(read, column, count):
+    # In a subquery: SQLite allows no ORDER BY or LIMIT in a compound select's parts.
+    return select(*read.order_by(column.desc()).limit(count).subquery().c)
 
 
 _READS = {
-    "rejections": (Rejection, lambda: _union(
+    "rejections": (Rejection, lambda: union_all(
         _live_rows(Rejection).where(_c(Rejection).received_on >= _FIRST),
         _live_rows(Rejection).where(_c(Rejection).feedback_requested_on >= _FIRST))),
-    "applications": (Application, lambda: _union(
+    "applications": (Application, lambda: union_all(
         _live_rows(Application).where(_c(Application).applied_on >= _FIRST),
         _live_rows(Application).where(_c(Application).status_changed_on >= _FIRST),
-        _live_rows(Application).order_by(_c(Application).applied_on.desc()).limit(2))),
-    "breaks": (Break, lambda: _union(
+        _newest(_live_rows(Application), _c(Application).applied_on, 2))),
+    "breaks": (Break, lambda: union_all(
         _live_rows(Break).where(_c(Break).ended_at.is_(None)),
         _live_rows(Break).where(_c(Break).ended_at >= _SINCE),
         _live_rows(Break).where(_c(Break).started_at >= _SINCE))),
     "check-ins": (Checkin, lambda: _live_rows(Checkin).where(_c(Checkin).at >= _SINCE)),
     # All outreach since, and the latest one before it (the latest of all when none is
     # since).
-    "outreach": (Outreach, lambda: _union(
+    "outreach": (Outreach, lambda: union_all(
         _live_rows(Outreach).where(_c(Outreach).at >= _SINCE),
-        _live_rows(Outreach).where(_c(Outreach).at < _SINCE)
-        .order_by(_c(Outreach).at.desc()).limit(1))),
+        _newest(_live_rows(Outreach).where(_c(Outreach).at < _SINCE), _c(Outreach).at, 1))),
 }
 
 
