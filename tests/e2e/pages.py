@@ -63,12 +63,21 @@ class Tab:
     def wait_for_service_worker(self):
         """Until the worker controls the page and, signed in, has cached every
         screen (it installs with the signed-out start; a session adds the rest)."""
-        self.page.evaluate("""async () => {
+        controlled = self.page.evaluate("""async () => {
           await navigator.serviceWorker.ready;
           if (!navigator.serviceWorker.controller) {
-            await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+            await new Promise((r) => {
+              navigator.serviceWorker.addEventListener('controllerchange', r, { once: true });
+              setTimeout(r, 5000);
+            });
           }
+          return !!navigator.serviceWorker.controller;
         }""")
+        if not controlled:
+            # A document that began loading while the worker was still activating can
+            # miss its clients.claim(); the next load of it is controlled.
+            self.page.reload()
+            self.page.wait_for_function("!!navigator.serviceWorker.controller", timeout=15_000)
         if self.page.locator("#tabs").is_hidden():
             return
         self.page.wait_for_function(SHELL_CACHED, polling=100, timeout=15_000)

@@ -209,6 +209,12 @@ def test_insights_caption_names_the_figures_of_the_weeks_chart(rebound):
     tab.goto("/insights")
     chart = page.locator("#insights-weeks svg")
     expect(chart).to_have_attribute("role", "img")
-    label_id = chart.get_attribute("aria-labelledby")
-    caption = page.locator(f"[id='{label_id}']")
-    expect(caption).to_have_text(re.compile(r"In the last 12 weeks: 0 applications and 1 rejection, 1 interview reached\."))
+    # The element its aria-labelledby names says the figures. Read in one step: the
+    # screen draws again (with new ids) whenever a sync brings a change.
+    figures = r"In the last 12 weeks: 0 applications and 1 rejection, 1 interview reached\."
+    page.wait_for_function("""(pattern) => {
+      const chart = document.querySelector('#insights-weeks svg');
+      const caption = chart && document.getElementById(chart.getAttribute('aria-labelledby'));
+      return !!caption && new RegExp(pattern).test(caption.textContent);
+    }""", arg=figures, timeout=5_000)
+    expect(chart).to_have_accessible_name(re.compile(figures))
