@@ -17,8 +17,9 @@ def open_detail(rebound, **kwargs):
 
 def test_sections_in_order_each_reachable_from_the_top(rebound):
     tab, page = open_detail(rebound)
-    headings = page.locator("main h2").all_inner_texts()
-    assert headings == ["What happened and how I felt", "Reflect", "Ask for feedback"]
+    # to_have_text waits for the detail screen; reading the headings at once could
+    # still see the screen the click left (CI met it once).
+    expect(page.locator("main h2")).to_have_text(["What happened and how I felt", "Reflect", "Ask for feedback"])
     # Your own words are in view in the first section, not behind "Edit details".
     expect(page.locator("#happened").get_by_label("How I feel")).to_have_value("Gutted, honestly.")
     expect(page.locator("#happened").get_by_label("How I feel")).to_be_visible()
