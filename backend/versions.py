@@ -16,6 +16,7 @@ from .extensions import db
 from .models import VersionCounter, utcnow
 
 _COUNTERS = VersionCounter.__table__
+MAX_VERSION = 2**31 - 1  # the counter is a 32-bit integer column
 _BUMP = (update(_COUNTERS).where(_COUNTERS.c.user_id == bindparam("owner"))
          .values(seq=_COUNTERS.c.seq + bindparam("step")).returning(_COUNTERS.c.seq))
 _BUMP_MANY = (update(_COUNTERS).where(_COUNTERS.c.user_id.in_(bindparam("owners",

@@ -16,7 +16,7 @@ from ..models import AppliedMutation, VersionCounter, utcnow
 from ..schemas.serialize import RecordSerializer
 from ..services import records
 from ..services.entities import ENTITIES
-from ..versions import lock_version
+from ..versions import MAX_VERSION, lock_version
 from .protocol import check_mutation, error_of, order_changes, plan_page
 
 KEEP_APPLIED = timedelta(days=30)
@@ -43,7 +43,9 @@ def pull_since(user_id, cursor, limit):
     """The second half: the response's changes, cursor and has_more, read from what has
     committed (the writes of this request, and the nudges their re-plan made, too)."""
     connection = db.session.connection()
-    rows = connection.execute(PROBE, {"user_id": user_id, "cursor": cursor or 0,
+    # A cursor past any 32-bit version is past the user's, too: probe with the largest
+    # one (PostgreSQL refuses a bigger integer parameter) and let the check say so.
+    rows = connection.execute(PROBE, {"user_id": user_id, "cursor": min(cursor or 0, MAX_VERSION),
                                       "limit": limit + 1}).all()
     upper = rows[0][0]
     _check_cursor(cursor, upper)

@@ -63,6 +63,16 @@ def test_sync_cursor_beyond_the_users_version_is_refused(signed_in, snapshot):
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("mutations", [[], [GOOD]], ids=["pull", "push"])
+def test_sync_cursor_past_any_version_is_refused_the_same_way(signed_in, snapshot, mutations):
+    # Past a 32-bit version: PostgreSQL would refuse the parameter; the client hears
+    # the same 422 as for any cursor beyond its version.
+    before = snapshot()
+    fields = _refused(signed_in, {"cursor": 2**31, "mutations": mutations})
+    assert list(fields) == ["cursor"] and "current version, 0" in fields["cursor"][0]
+    assert snapshot() == before
+
+
 def test_sync_cursor_is_checked_before_the_requests_own_mutations(signed_in, snapshot):
     # The good mutation would raise the version to 1, but the cursor is checked first.
     before = snapshot()
