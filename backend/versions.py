@@ -13,16 +13,12 @@ syncing the session with it) cost ten times what running it does, on every write
 from sqlalchemy import bindparam, select, update
 
 from .extensions import db
-from .models import VersionCounter, utcnow
+from .models import VersionCounter, among, utcnow
 
 _COUNTERS = VersionCounter.__table__
 MAX_VERSION = 2**31 - 1  # the counter is a 32-bit integer column
 _BUMP = (update(_COUNTERS).where(_COUNTERS.c.user_id == bindparam("owner"))
          .values(seq=_COUNTERS.c.seq + bindparam("step")).returning(_COUNTERS.c.seq))
-_BUMP_MANY = (update(_COUNTERS).where(_COUNTERS.c.user_id.in_(bindparam("owners",
-                                                                        expanding=True)))
-              .values(seq=_COUNTERS.c.seq + bindparam("step"))
-              .returning(_COUNTERS.c.user_id, _COUNTERS.c.seq))
 _CURRENT = select(_COUNTERS.c.seq).where(_COUNTERS.c.user_id == bindparam("owner"))
 # A no-op UPDATE: the counter row's lock (PostgreSQL) or the write lock (SQLite).
 _LOCK = (update(_COUNTERS).where(_COUNTERS.c.user_id == bindparam("owner"))
@@ -62,7 +58,7 @@ def lock_counters(user_ids):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     elif user_ids:
         db.session.execute(select(VersionCounter.user_id)
-                           .where(VersionCounter.user_id.in_(list(user_ids)))
+                           .where(among(VersionCounter.user_id, user_ids))
                            .order_by(VersionCounter.user_id).with_for_update())
 
 
@@ -75,7 +71,9 @@ def bump_versions(counts):
         if n:
             by_step.setdefault(n, []).append(user_id)
     for n, user_ids in by_step.items():
-        for user_id, seq in db.session.execute(_BUMP_MANY, {"owners": user_ids, "step": n}):
+        bump = (update(_COUNTERS).where(among(_COUNTERS.c.user_id, user_ids))
+                .values(seq=_COUNTERS.c.seq + n).returning(_COUNTERS.c.user_id, _COUNTERS.c.seq))
+        for user_id, seq in db.session.execute(bump):
             last[user_id] = seq
     return last
 

@@ -35,7 +35,7 @@ from flask import current_app
 from sqlalchemy import and_, bindparam, or_, select, text, update
 
 from ..extensions import db
-from ..models import Nudge, PushSubscription, utcnow
+from ..models import Nudge, PushSubscription, among, utcnow
 from ..push import sender_for
 from ..push.sender import payload, public_url
 from ..services import push_subscriptions
@@ -97,7 +97,7 @@ def claim(now=None, limit=100, lease=LEASE):
         late = [r for r in rows if r.late]
         claimed = [r for r in rows if not r.late]
         if claimed:
-            conn.execute(update(Nudge).where(Nudge.id.in_([r.id for r in claimed]))
+            conn.execute(update(Nudge).where(among(Nudge.id, [r.id for r in claimed]))
                          .values(lease_until=now + lease, attempts=Nudge.attempts + 1))
         conn.commit()
     _cancel(late, now)
@@ -112,7 +112,7 @@ def release(batch):
     if not batch:
         return
     with db.engine.connect() as conn:
-        conn.execute(update(Nudge).where(Nudge.id.in_([c.id for c in batch]),
+        conn.execute(update(Nudge).where(among(Nudge.id, [c.id for c in batch]),
                                          Nudge.status == "scheduled")
                      .values(lease_until=None, attempts=Nudge.attempts - 1))
         conn.commit()
@@ -133,7 +133,7 @@ def _targets(user_ids):
     table = PushSubscription.__table__
     rows = db.session.execute(select(table.c.user_id, table.c.id, table.c.endpoint,
                                      table.c.p256dh, table.c.auth).where(
-        table.c.user_id.in_(list(user_ids)), table.c.disabled_at.is_(None)))
+        among(table.c.user_id, user_ids), table.c.disabled_at.is_(None)))
     targets = {}
     for user_id, *target in rows:
         targets.setdefault(user_id, []).append(Target(*target))
@@ -192,7 +192,7 @@ def record_batch(delivered, now):
                                    now)
     table = Nudge.__table__
     live = set(db.session.execute(select(table.c.id).where(
-        table.c.id.in_([nudge.id for nudge, _o in delivered]),
+        among(table.c.id, [nudge.id for nudge, _o in delivered]),
         table.c.status == "scheduled")).scalars())
     changed = [(nudge, settle(nudge, outcomes, now)) for nudge, outcomes in delivered
                if nudge.id in live]

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..exceptions import Conflict
 from ..extensions import db
-from ..models import PushSubscription, User, utcnow
+from ..models import PushSubscription, User, among, utcnow
 from ..push.endpoints import MAX_PER_USER, same_keys
 
 TAKEN = "This push subscription is registered to another account."
@@ -114,13 +114,13 @@ def record_many(sent, now=None):
             .values(failure_count=table.c.failure_count + bindparam("b_n")),
             [{"b_id": id_, "b_n": n} for id_, n in failed.items()])
     if disabled:
-        db.session.execute(update(table).where(table.c.id.in_(list(disabled)))
+        db.session.execute(update(table).where(among(table.c.id, disabled))
                            .values(disabled_at=now))
         for id_, status in disabled.items():
             current_app.logger.warning("Push subscription %s disabled after HTTP %s",
                                        id_, status)
     if ok:
-        db.session.execute(update(table).where(table.c.id.in_(list(ok)))
+        db.session.execute(update(table).where(among(table.c.id, ok))
                            .values(last_success_at=now, failure_count=0))
     if gone:
-        db.session.execute(delete(table).where(table.c.endpoint.in_(list(gone))))
+        db.session.execute(delete(table).where(among(table.c.endpoint, gone)))
