@@ -128,7 +128,9 @@ class Nudge(SyncedMixin, db.Model):
     __tablename__ = "nudges"
     __table_args__ = (
         Index("ix_nudges_user_version", "user_id", "version"),
-        Index("ix_nudges_status_due", "status", "due_at"),
+        # The claim's: only the nudges still to send (migration 0007).
+        Index("ix_nudges_due_scheduled", "due_at", sqlite_where=text("status = 'scheduled'"),
+              postgresql_where=text("status = 'scheduled'")),
         # Reconcile reads a user's scheduled nudges and those sent in the last weeks.
         Index("ix_nudges_user_status_sent", "user_id", "status", "sent_at"),
         _list_order("nudges", "due_at"),
