@@ -74,36 +74,46 @@ class Target(NamedTuple):
     auth: str
 
 
+# A literal, not a parameter: the planners can then read ix_nudges_due_scheduled,
+# whose condition it is (a parameter could be any status).
+_SCHEDULED = text("nudges.status = 'scheduled'")
+
+
 def _claimable(now):
-    return and_(Nudge.status == "scheduled", Nudge.deleted_at.is_(None), Nudge.due_at <= now,
+    return and_(_SCHEDULED, Nudge.deleted_at.is_(None), Nudge.due_at <= now,
                 or_(Nudge.next_attempt_at.is_(None), Nudge.next_attempt_at <= now),
                 or_(Nudge.lease_until.is_(None), Nudge.lease_until <= now))
 
 
 def claim(now=None, limit=100, lease=LEASE):
-    """Lease up to `limit` due nudges to this worker; returns them as plain data."""
+    """Lease up to `limit` due nudges to this worker; returns them as plain data.
+
+    One statement: the due nudges picked (a CTE, run once: the rows it locks are
+    the rows it hands over), leased and returned by the same UPDATE."""
     now = now or utcnow()
+    picked = select(Nudge.id).where(_claimable(now)).order_by(Nudge.due_at).limit(limit)
     with db.engine.connect() as conn:
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")
-        # Too late (or dismissed) is decided in SQL: no timestamps to read back per row.
-        late = or_(Nudge.due_at < now - OVERDUE, Nudge.dismissed_at.is_not(None)).label("late")
-        query = (select(Nudge.id, Nudge.user_id, Nudge.kind, Nudge.title, Nudge.body, Nudge.url,
-                        Nudge.attempts, late)
-                 .where(_claimable(now)).order_by(Nudge.due_at).limit(limit))
-        if conn.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        rows = conn.execute(query).all()
-        late = [r for r in rows if r.late]
-        claimed = [r for r in rows if not r.late]
-        if claimed:
-            conn.execute(update(Nudge).where(among(Nudge.id, [r.id for r in claimed]))
-                         .values(lease_until=now + lease, attempts=Nudge.attempts + 1))
+        else:
+            picked = picked.with_for_update(skip_locked=True)
+        picked = picked.cte("picked")
+        rows = conn.execute(
+            update(Nudge).where(Nudge.id == picked.c.id)
+            .values(lease_until=now + lease, attempts=Nudge.attempts + 1)
+            .returning(Nudge.id, Nudge.user_id, Nudge.kind, Nudge.title, Nudge.body,
+                       Nudge.url, Nudge.attempts, Nudge.due_at, Nudge.dismissed_at)).all()
         conn.commit()
+    rows.sort(key=lambda r: r.due_at)  # RETURNING keeps no order: the most overdue first
+    # Too late or dismissed: leased like the others, and cancelled right away. (Plain
+    # columns only in RETURNING: SQLite 3.40 answers `dismissed_at IS NOT NULL` there
+    # with 1 for every row.)
+    too_late = now - OVERDUE
+    late = [r for r in rows if r.dismissed_at is not None or r.due_at < too_late]
     _cancel(late, now)
     lease_until = now + lease
-    return [Claimed(r.id, r.user_id, r.kind, r.title, r.body, r.url, r.attempts + 1, lease_until)
-            for r in claimed]
+    return [Claimed(r.id, r.user_id, r.kind, r.title, r.body, r.url, r.attempts, lease_until)
+            for r in rows if r.dismissed_at is None and r.due_at >= too_late]
 
 
 def release(batch):

@@ -305,3 +305,31 @@ def test_a_stopping_round_records_the_batch_on_the_wire_and_gives_back_the_next(
     assert all(r.lease_until is None and r.attempts == 0 for r in rows if r.status == "scheduled")
     assert run(app) == {"sent": 4}
     assert len(push_service.messages) == 6
+
+
+def test_the_claim_reads_the_index_of_unsent_nudges(app):
+    # The status is a literal in the claim, so the planners can match the partial index
+    # (migration 0007) even with a generic plan, where a parameter could be any status.
+    query = (select(Nudge.id).where(dispatcher._claimable(utcnow()))
+             .order_by(Nudge.due_at).limit(250))
+    with app.app_context():
+        connection = db.session.connection()
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            compiled = query.with_for_update(skip_locked=True).compile(connection)
+            sql = str(compiled)
+            for n, name in enumerate(compiled.params, 1):
+                sql = sql.replace(f"%({name})s", f"${n}")
+            connection.exec_driver_sql(
+                f"PREPARE claim_plan AS {sql}".replace("::TIMESTAMP WITH TIME ZONE", ""))
+            plan = connection.exec_driver_sql(
+                "EXPLAIN EXECUTE claim_plan(now(), now(), now(), 250)").scalars().all()
+        else:
+            compiled = query.compile(connection)
+            raw = connection.connection.dbapi_connection
+            plan = [row[-1] for row in raw.execute(
+                f"EXPLAIN QUERY PLAN {compiled}",
+                [utcnow().replace(tzinfo=None).isoformat(sep=" ")] * 3 + [250, 0])]
+        db.session.rollback()
+    assert any("ix_nudges_due_scheduled" in line for line in plan), plan
