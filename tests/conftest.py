@@ -91,6 +91,28 @@ def make_app():
             db.engine.dispose()
 
 
+@pytest.fixture(params=BACKENDS)
+def unmigrated_app(request, tmp_path):
+    """For migration tests: an app in the testing profile, inside its app context, on a
+    database of its own that starts empty (not migrated), dropped afterwards."""
+    if request.param == "sqlite":
+        yield from _app_on(f"sqlite:///{tmp_path / 'migrations.db'}")
+        return
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    with postgres_database(base, "rebound_migration") as url:
+        yield from _app_on(url)
+
+
+def _app_on(url):
+    app = create_app({"REBOUND_ENV": "testing", "DATABASE_URL": url})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture
 def app(make_app, database_url):
     """The app in the testing profile on this test's database."""

@@ -32,7 +32,7 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, or_, select, text, update
+from sqlalchemy import and_, bindparam, literal_column, or_, select, text, update
 
 from ..extensions import db
 from ..models import Nudge, PushSubscription, among, utcnow
@@ -76,7 +76,7 @@ class Target(NamedTuple):
 
 # A literal, not a parameter: the planners can then read ix_nudges_due_scheduled,
 # whose condition it is (a parameter could be any status).
-_SCHEDULED = text("nudges.status = 'scheduled'")
+_SCHEDULED = Nudge.status == literal_column("'scheduled'")
 
 
 def _claimable(now):
@@ -91,6 +91,7 @@ def claim(now=None, limit=100, lease=LEASE):
     One statement: the due nudges picked (a CTE, run once: the rows it locks are
     the rows it hands over), leased and returned by the same UPDATE."""
     now = now or utcnow()
+    lease_until = now + lease
     picked = select(Nudge.id).where(_claimable(now)).order_by(Nudge.due_at).limit(limit)
     with db.engine.connect() as conn:
         if conn.dialect.name == "sqlite":
@@ -100,7 +101,7 @@ def claim(now=None, limit=100, lease=LEASE):
         picked = picked.cte("picked")
         rows = conn.execute(
             update(Nudge).where(Nudge.id == picked.c.id)
-            .values(lease_until=now + lease, attempts=Nudge.attempts + 1)
+            .values(lease_until=lease_until, attempts=Nudge.attempts + 1)
             .returning(Nudge.id, Nudge.user_id, Nudge.kind, Nudge.title, Nudge.body,
                        Nudge.url, Nudge.attempts, Nudge.due_at, Nudge.dismissed_at)).all()
         conn.commit()
@@ -109,11 +110,12 @@ def claim(now=None, limit=100, lease=LEASE):
     # columns only in RETURNING: SQLite 3.40 answers `dismissed_at IS NOT NULL` there
     # with 1 for every row.)
     too_late = now - OVERDUE
-    late = [r for r in rows if r.dismissed_at is not None or r.due_at < too_late]
+    claimed, late = [], []
+    for r in rows:
+        (late if r.dismissed_at is not None or r.due_at < too_late else claimed).append(r)
     _cancel(late, now)
-    lease_until = now + lease
     return [Claimed(r.id, r.user_id, r.kind, r.title, r.body, r.url, r.attempts, lease_until)
-            for r in rows if r.dismissed_at is None and r.due_at >= too_late]
+            for r in claimed]
 
 
 def release(batch):

@@ -321,8 +321,7 @@ def test_the_claim_reads_the_index_of_unsent_nudges(app):
             sql = str(compiled)
             for n, name in enumerate(compiled.params, 1):
                 sql = sql.replace(f"%({name})s", f"${n}")
-            connection.exec_driver_sql(
-                f"PREPARE claim_plan AS {sql}".replace("::TIMESTAMP WITH TIME ZONE", ""))
+            connection.exec_driver_sql(f"PREPARE claim_plan AS {sql}")
             plan = connection.exec_driver_sql(
                 "EXPLAIN EXECUTE claim_plan(now(), now(), now(), 250)").scalars().all()
         else:

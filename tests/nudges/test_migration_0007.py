@@ -2,37 +2,13 @@
 updates in place, PostgreSQL only) up, down and up again, on SQLite and PostgreSQL."""
 import os
 
-import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
-from backend import create_app
 from backend.extensions import db
-from tests.helpers import postgres_database
 
 MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "..", "migrations")
 TABLES = ("nudges", "push_subscriptions", "version_counters")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def app(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'migrations.db'}"
-        yield from _app(url)
-        return
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("TEST_DATABASE_URL is not set")
-    with postgres_database(base, "rebound_migration") as url:
-        yield from _app(url)
-
-
-def _app(url):
-    app = create_app({"REBOUND_ENV": "testing", "DATABASE_URL": url})
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def nudge_indexes():
@@ -50,7 +26,7 @@ def fillfactors():
     return {name: options for name, options in rows}
 
 
-def test_0007_up_down_and_up_again(app):
+def test_0007_up_down_and_up_again(unmigrated_app):
     upgrade(directory=MIGRATIONS, revision="0006")
     assert nudge_indexes()["ix_nudges_status_due"] == ["status", "due_at"]
     before = fillfactors()

@@ -4,38 +4,12 @@ import os
 import uuid
 from datetime import datetime, timezone
 
-import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
-from backend import create_app
 from backend.extensions import db
-from tests.helpers import postgres_database
 
 MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "..", "migrations")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrations.db'}"
-        return
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("TEST_DATABASE_URL is not set")
-    with postgres_database(base, "rebound_migration") as url:
-        yield url
-
-
-@pytest.fixture
-def app(empty_database):
-    app = create_app({"REBOUND_ENV": "testing", "DATABASE_URL": empty_database})
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
 
 
@@ -76,7 +50,7 @@ def session_column_and_key():
     return columns.get("session_id"), keys, "ix_push_subscriptions_session_id" in indexes
 
 
-def test_0003_ties_subscriptions_to_sessions_and_comes_down_again(app):
+def test_0003_ties_subscriptions_to_sessions_and_comes_down_again(unmigrated_app):
     upgrade(directory=MIGRATIONS, revision="0002")
     with db.engine.begin() as conn:
         user_id, session_id = add_user_and_session(conn)
